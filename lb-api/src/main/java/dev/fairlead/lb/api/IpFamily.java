@@ -1,0 +1,22 @@
+package dev.fairlead.lb.api;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+
+/** An IP address family. */
+public enum IpFamily {
+  /** IPv4. */
+  IPV4,
+  /** IPv6. */
+  IPV6;
+
+  /**
+   * The family of an address.
+   *
+   * @param address the address
+   * @return its family
+   */
+  public static IpFamily of(InetAddress address) {
+    return address instanceof Inet4Address ? IPV4 : IPV6;
+  }
+}

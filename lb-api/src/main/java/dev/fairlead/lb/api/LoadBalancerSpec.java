@@ -1,0 +1,126 @@
+package dev.fairlead.lb.api;
+
+import java.net.InetAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The load balancer a Service asks for, in provider-neutral terms.
+ *
+ * @param service the Service
+ * @param ports the ports to serve; at least one, no (protocol, port) twice
+ * @param backends the nodes to forward to, sorted by name; may be empty
+ * @param requestedAddresses addresses the Service asks for ({@code spec.loadBalancerIP} or a
+ *     provider annotation); empty to let the provider choose
+ * @param sourceRanges client networks allowed in; empty means everyone
+ * @param trafficPolicy the external traffic policy
+ * @param ipFamilies the Service's IP families, primary first; one or two, no repeats
+ * @param annotations the Service's annotations; each provider reads only its documented keys
+ */
+public record LoadBalancerSpec(
+    ServiceKey service,
+    List<PortMapping> ports,
+    List<BackendNode> backends,
+    List<InetAddress> requestedAddresses,
+    List<Cidr> sourceRanges,
+    TrafficPolicy trafficPolicy,
+    List<IpFamily> ipFamilies,
+    Map<String, String> annotations) {
+
+  /** Validates and copies every collection, so no caller can change a spec after the fact. */
+  public LoadBalancerSpec {
+    Objects.requireNonNull(service, "service");
+    ports = List.copyOf(ports);
+    backends = List.copyOf(backends);
+    requestedAddresses = List.copyOf(requestedAddresses);
+    sourceRanges = List.copyOf(sourceRanges);
+    Objects.requireNonNull(trafficPolicy, "trafficPolicy");
+    ipFamilies = List.copyOf(ipFamilies);
+    annotations = Map.copyOf(annotations);
+
+    if (ports.isEmpty()) {
+      throw new IllegalArgumentException("a load balancer needs at least one port");
+    }
+    Set<String> seen = new HashSet<>();
+    for (PortMapping port : ports) {
+      if (!seen.add(port.label())) {
+        throw new IllegalArgumentException("port " + port.label() + " appears twice");
+      }
+    }
+    Set<String> nodeNames = new HashSet<>();
+    for (BackendNode node : backends) {
+      if (!nodeNames.add(node.name())) {
+        throw new IllegalArgumentException("backend node " + node.name() + " appears twice");
+      }
+    }
+    if (ipFamilies.isEmpty() || ipFamilies.size() > 2 || Set.copyOf(ipFamilies).size() != ipFamilies.size()) {
+      throw new IllegalArgumentException(
+          "ipFamilies must list one or two distinct families, got " + ipFamilies);
+    }
+    if (Set.copyOf(requestedAddresses).size() != requestedAddresses.size()) {
+      throw new IllegalArgumentException("requested addresses repeat: " + requestedAddresses);
+    }
+    for (InetAddress address : requestedAddresses) {
+      if (!ipFamilies.contains(IpFamily.of(address))) {
+        throw new IllegalArgumentException(
+            "requested address "
+                + address.getHostAddress()
+                + " is not of the Service's IP families "
+                + ipFamilies);
+      }
+    }
+  }
+
+  /**
+   * The same spec with other backends.
+   *
+   * @param newBackends the backends
+   * @return a copy with {@code newBackends}
+   */
+  public LoadBalancerSpec withBackends(List<BackendNode> newBackends) {
+    return new LoadBalancerSpec(
+        service,
+        ports,
+        newBackends,
+        requestedAddresses,
+        sourceRanges,
+        trafficPolicy,
+        ipFamilies,
+        annotations);
+  }
+
+  /**
+   * Whether {@code other} differs from this spec in its backends at most, which is when the
+   * controller calls {@link LoadBalancerProvider#updateBackends} instead of {@code ensure}.
+   *
+   * @param other another spec
+   * @return true if everything but the backends is equal
+   */
+  public boolean sameExceptBackends(LoadBalancerSpec other) {
+    return other != null && withBackends(other.backends).equals(other);
+  }
+
+  /**
+   * The protocols the ports use.
+   *
+   * @return the distinct protocols
+   */
+  public Set<Protocol> protocols() {
+    return ports.stream().map(PortMapping::protocol).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * One annotation, if present.
+   *
+   * @param key the annotation key
+   * @return the value
+   */
+  public Optional<String> annotation(String key) {
+    return Optional.ofNullable(annotations.get(key));
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * GCP provider: Compute Engine network load balancing. Not implemented yet; this module only reserves its place in the build, and registers no
+ * provider, so `fairlead providers` does not list it.
+ */
+package dev.fairlead.lb.gcp;
