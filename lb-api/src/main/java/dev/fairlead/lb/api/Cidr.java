@@ -40,7 +40,7 @@ public record Cidr(InetAddress address, int prefixLength) {
     }
     try {
       return new Cidr(
-          InetAddress.ofLiteral(trimmed.substring(0, slash)),
+          IpLiteral.parse(trimmed.substring(0, slash)),
           Integer.parseInt(trimmed.substring(slash + 1)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(

@@ -28,7 +28,7 @@ class CidrTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "192.0.2.0", "192.0.2.0/", "/24", "192.0.2.0/33", "2001:db8::/129",
-      "example.com/24", "192.0.2.0/-1", "192.0.2.0/abc", "300.0.2.0/24"})
+      "example.com/24", "192.0.2/24", "10.1/8", "192.0.2.0/-1", "192.0.2.0/abc", "300.0.2.0/24"})
   void rejectsWhatIsNotACidrNamingTheText(String text) {
     assertThatThrownBy(() -> Cidr.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
