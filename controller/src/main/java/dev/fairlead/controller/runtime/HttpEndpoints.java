@@ -1,0 +1,71 @@
+package dev.fairlead.controller.runtime;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.fairlead.controller.metrics.ControllerMetrics;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code /metrics} (Prometheus text format), {@code /healthz} (liveness) and {@code /readyz}
+ * (readiness: caches synced), served by the JDK's own HTTP server, so no web framework is needed.
+ */
+final class HttpEndpoints implements AutoCloseable {
+  private final HttpServer server;
+
+  private HttpEndpoints(HttpServer server) {
+    this.server = server;
+  }
+
+  static HttpEndpoints start(
+      int port, ControllerMetrics metrics, BooleanSupplier healthy, BooleanSupplier ready) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on metrics port " + port + ": " + e.getMessage(), e);
+    }
+    PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    server.createContext("/metrics", exchange -> {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      writer.write(body, metrics.registry().scrape());
+      respond(exchange, 200, writer.getContentType(), body.toByteArray());
+    });
+    server.createContext("/healthz", exchange -> probe(exchange, healthy));
+    server.createContext("/readyz", exchange -> probe(exchange, ready));
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+    return new HttpEndpoints(server);
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void probe(HttpExchange exchange, BooleanSupplier check) throws IOException {
+    boolean ok = check.getAsBoolean();
+    respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8",
+        (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
