@@ -83,4 +83,29 @@ class LeaderElectionIT {
     // One load balancer per Service: the new leader re-ensured "one" in place, no duplicate.
     assertThat(cloud.loadBalancers(ControllerHarness.CLUSTER)).hasSize(2);
   }
+
+  @Test
+  void aLeaderThatLosesItsLeaseStopsWritingAtOnce() {
+    first = ControllerHarness.start(cluster.client, cloud, replica("replica-a"));
+    await().atMost(WAIT).until(first.runtime::isLeading);
+    cluster.client.services().resource(loadBalancer("default", "one", 80, 30080)).create();
+    await().atMost(WAIT).until(() -> published("one"));
+
+    // Another party takes the Lease (as after a network partition): a long, valid lease.
+    cluster.client.leases().inNamespace("kube-system").withName("fairlead-it").edit(lease -> {
+      lease.getSpec().setHolderIdentity("intruder");
+      lease.getSpec().setLeaseDurationSeconds(600);
+      lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+      lease.getSpec().setAcquireTime(java.time.ZonedDateTime.now());
+      return lease;
+    });
+    await().atMost(WAIT).until(() -> !first.runtime.isLeading());
+    long callsWhenLost = cloud.calls().size();
+
+    cluster.client.services().resource(loadBalancer("default", "two", 80, 30081)).create();
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        .until(() -> cloud.calls().size() == callsWhenLost && !published("two"));
+    Service two = cluster.service("default", "two");
+    assertThat(two.getMetadata().getFinalizers()).isNullOrEmpty();
+  }
 }

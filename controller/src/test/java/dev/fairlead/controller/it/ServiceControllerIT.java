@@ -360,4 +360,17 @@ class ServiceControllerIT {
     assertThat(cloud.calls()).isEmpty();
   }
 
+
+  @Test
+  void providerCallsAreBoundedByTheConcurrencyLimit() {
+    cloud.latency(Duration.ofMillis(150));
+    startController(); // concurrency 4
+    for (int i = 0; i < 16; i++) {
+      create(loadBalancer(NS, "svc-" + i, 80, 30100 + i));
+    }
+    for (int i = 0; i < 16; i++) {
+      awaitIngress("svc-" + i);
+    }
+    assertThat(cloud.maxConcurrentCalls()).isEqualTo(4);
+  }
 }
