@@ -20,7 +20,8 @@
  *       and returns an equal status;
  *   <li><b>lb103</b> {@code find} is read-only: empty before {@code ensure}, the ensured status after;
  *   <li><b>lb104</b> a fresh provider instance finds what an earlier instance created: no state lives
- *       only in memory, because the controller may restart at any time;
+ *       only in memory, because the controller may restart at any time (the fresh instance first
+ *       receives {@code recover} with the published statuses, as the controller does on start);
  *   <li><b>lb105</b> {@code ensureDeleted} removes every part and is idempotent;
  *   <li><b>lb106</b> {@code ensureDeleted} of a Service that never had a load balancer is a no-op;
  *   <li><b>lb107</b> Services are isolated: changing or deleting one leaves the others intact;
@@ -31,6 +32,12 @@
  *       {@link dev.fairlead.lb.api.UnsupportedFeatureException} before any side effect;
  *   <li><b>lb111</b> a changed port set converges: {@code ensure} with new ports serves exactly them.
  * </ul>
+ *
+ * <p>Optional rules, checked only when {@link dev.fairlead.lb.api.ProviderCapabilities} claims the
+ * feature: <b>lb201</b> UDP ports are served; <b>lb202</b> TCP and UDP on one load balancer;
+ * <b>lb203</b> source ranges are accepted; <b>lb204</b> a requested address is honoured;
+ * <b>lb205</b> {@code externalTrafficPolicy: Local} is accepted; <b>lb206</b> concurrent
+ * {@code ensure} calls for different Services all succeed with distinct ingresses.
  *
  * <h2>Threading</h2>
  *
