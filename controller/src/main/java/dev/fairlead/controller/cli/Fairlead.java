@@ -47,6 +47,8 @@ public final class Fairlead implements Runnable {
    */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Fairlead());
+    java.util.ServiceLoader.load(SubcommandProvider.class, Fairlead.class.getClassLoader())
+        .forEach(extension -> cli.addSubcommand(extension.command()));
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(

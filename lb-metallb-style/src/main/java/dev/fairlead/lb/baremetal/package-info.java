@@ -1,5 +1,6 @@
 /**
- * Bare-metal provider: Address pools and an ARP/NDP speaker (issue 3). Not implemented yet; this module only reserves its place in the build, and registers no
- * provider, so `fairlead providers` does not list it.
+ * The bare-metal provider: virtual IPs from {@code IPAddressPool}s (allocated inside the controller,
+ * package {@code ipam}) announced on the local network with ARP and NDP by the speaker DaemonSet
+ * (package {@code speaker}).
  */
 package dev.fairlead.lb.baremetal;

@@ -1,0 +1,222 @@
+package dev.fairlead.lb.baremetal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fairlead.controller.metrics.ControllerMetrics;
+import dev.fairlead.controller.queue.Backoff;
+import dev.fairlead.controller.runtime.ControllerRuntime;
+import dev.fairlead.controller.runtime.ControllerSettings;
+import dev.fairlead.lb.api.LoadBalancerProvider;
+import dev.fairlead.lb.api.ProviderContext;
+import dev.fairlead.lb.api.ProviderSettings;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The controller with {@code --provider baremetal} against the mock API server. */
+class BareMetalControllerIT {
+  static final Duration WAIT = Duration.ofSeconds(20);
+  static final String NS = "lab";
+
+  MockApi api;
+  ControllerRuntime runtime;
+  LoadBalancerProvider provider;
+  int nodePort = 30000;
+
+  @BeforeEach
+  void setUp() {
+    api = new MockApi();
+    api.client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
+        .withNewStatus().addNewAddress().withType("InternalIP").withAddress("198.51.100.1").endAddress()
+        .endStatus().build()).create();
+  }
+
+  @AfterEach
+  void tearDown() {
+    stopController();
+    api.close();
+  }
+
+  void startController() {
+    provider = new BareMetalProviderFactory().create(new ProviderContext("lab",
+        ProviderSettings.of(Map.of("retryWhenExhausted", "500ms")), Clock.systemUTC(),
+        dev.fairlead.lb.api.ApiCallListener.NONE, Map.of(KubernetesClient.class, api.client)));
+    ControllerSettings settings = new ControllerSettings("baremetal", "lab", Optional.empty(), 4, 1000,
+        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), Duration.ZERO,
+        Duration.ofMillis(100), Optional.empty(), -1, "it", Duration.ofSeconds(2));
+    runtime = new ControllerRuntime(api.client, provider, settings, new ControllerMetrics(), Clock.systemUTC());
+    runtime.start();
+  }
+
+  void stopController() {
+    if (runtime != null) {
+      runtime.close();
+      provider.close();
+      runtime = null;
+    }
+  }
+
+  Service create(String name, Map<String, String> annotations, String... families) {
+    Service service = new ServiceBuilder()
+        .withNewMetadata().withNamespace(NS).withName(name).withUid(UUID.randomUUID().toString())
+        .withAnnotations(annotations).endMetadata()
+        .withNewSpec().withType("LoadBalancer")
+        .withPorts(new ServicePortBuilder().withName("p").withProtocol("TCP")
+            .withPort(annotations.containsKey("port") ? Integer.parseInt(annotations.get("port")) : 80)
+            .withNodePort(nodePort++).build())
+        .withIpFamilies(families.length == 0 ? List.of("IPv4") : List.of(families))
+        .endSpec().build();
+    return api.client.services().resource(service).create();
+  }
+
+  List<String> ips(String name) {
+    Service service = api.client.services().inNamespace(NS).withName(name).get();
+    if (service == null || service.getStatus() == null || service.getStatus().getLoadBalancer() == null
+        || service.getStatus().getLoadBalancer().getIngress() == null) {
+      return List.of();
+    }
+    return service.getStatus().getLoadBalancer().getIngress().stream().map(LoadBalancerIngress::getIp).toList();
+  }
+
+  List<String> awaitIps(String name) {
+    await().atMost(WAIT).until(() -> !ips(name).isEmpty());
+    return ips(name);
+  }
+
+  String awaitWarning(String name, String text) {
+    await().atMost(WAIT).until(() -> warnings(name).stream().anyMatch(m -> m.contains(text)));
+    return warnings(name).stream().filter(m -> m.contains(text)).findFirst().orElseThrow();
+  }
+
+  List<String> warnings(String involved) {
+    return api.client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> involved.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType()))
+        .map(Event::getMessage).toList();
+  }
+
+  @Test
+  void servicesGetAddressesFromThePoolIncludingDualStackAndSharing() {
+    api.createPool("lab", "192.0.2.0/29", "2001:db8::/125");
+    startController();
+    create("web", Map.of());
+    create("dual", Map.of(), "IPv6", "IPv4");
+    create("dns-tcp", Map.of(BareMetalAnnotations.SHARING_KEY, "dns", "port", "53"));
+    create("dns-udp", Map.of(BareMetalAnnotations.METALLB_SHARING_KEY, "dns", "port", "5353"));
+
+    assertThat(awaitIps("web")).containsExactly("192.0.2.0");
+    assertThat(awaitIps("dual")).hasSize(2).satisfies(ips -> {
+      assertThat(ips.get(0)).startsWith("2001:db8:");
+      assertThat(ips.get(1)).startsWith("192.0.2.");
+    });
+    assertThat(awaitIps("dns-udp")).isEqualTo(awaitIps("dns-tcp"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      var status = api.pool("lab").getStatus();
+      assertThat(status).isNotNull();
+      assertThat(status.getAllocatedIPv4()).isEqualTo(3);
+      assertThat(status.getFreeIPv4()).isEqualTo(5);
+      assertThat(status.getAllocatedIPv6()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void requestedAddressesAreHonouredAndBadRequestsGetAWarningWithoutDisturbingOthers() {
+    api.createPool("lab", "192.0.2.0/29");
+    startController();
+    Service wanted = create("wanted", Map.of());
+    api.client.services().inNamespace(NS).withName("wanted").edit(s -> {
+      s.getSpec().setLoadBalancerIP("192.0.2.5");
+      return s;
+    });
+    create("outside", Map.of(dev.fairlead.controller.model.SpecMapper.ADDRESSES_ANNOTATION, "203.0.113.9"));
+    create("no-pool", Map.of(BareMetalAnnotations.ADDRESS_POOL, "missing"));
+    create("plain", Map.of());
+
+    await().atMost(WAIT).until(() -> ips("wanted").equals(List.of("192.0.2.5")));
+    assertThat(wanted).isNotNull();
+    assertThat(awaitWarning("outside", "203.0.113.9 is not in any usable IPAddressPool")).isNotBlank();
+    assertThat(awaitWarning("no-pool", "IPAddressPool 'missing' does not exist")).isNotBlank();
+    assertThat(awaitIps("plain")).hasSize(1);
+    assertThat(ips("outside")).isEmpty();
+    assertThat(ips("no-pool")).isEmpty();
+  }
+
+  @Test
+  void anExhaustedPoolLeavesTheServicePendingWithAWarningUntilAnAddressIsFreed() {
+    api.createPool("tiny", "192.0.2.10-192.0.2.11");
+    startController();
+    create("a", Map.of());
+    create("b", Map.of());
+    awaitIps("a");
+    awaitIps("b");
+    create("c", Map.of());
+    assertThat(awaitWarning("c", "no free IPv4 address in IPAddressPool(s) 'tiny'")).isNotBlank();
+    assertThat(ips("c")).isEmpty();
+    List<String> freed = ips("a");
+
+    api.client.services().inNamespace(NS).withName("a").delete();
+    await().atMost(WAIT).until(() -> ips("c").equals(freed));
+    assertThat(ips("b")).isNotEqualTo(freed);
+  }
+
+  @Test
+  void overlappingOrInvalidPoolsAreReportedAndIgnoredWhileOthersKeepWorking() {
+    api.createPool("a-good", "192.0.2.0/28");
+    api.createPool("b-overlap", "192.0.2.8/29");
+    api.createPool("c-broken", "192.0.2/24");
+    startController();
+    create("web", Map.of());
+    assertThat(awaitIps("web")).containsExactly("192.0.2.0");
+    assertThat(awaitWarning("b-overlap", "overlaps 192.0.2.0-192.0.2.15 of IPAddressPool 'a-good'")).isNotBlank();
+    assertThat(awaitWarning("c-broken", "spec.addresses[0]")).isNotBlank();
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(api.pool("c-broken").getStatus().getError()).contains("'192.0.2/24'"));
+  }
+
+  @Test
+  void repeatedRestartsNeverMoveOrDuplicateAnAddress() {
+    api.createPool("lab", "192.0.2.0/28");
+    startController();
+    for (int i = 0; i < 4; i++) {
+      create("svc-" + i, Map.of());
+    }
+    Map<String, List<String>> before = new java.util.HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      before.put("svc-" + i, awaitIps("svc-" + i));
+    }
+    for (int restart = 0; restart < 3; restart++) {
+      stopController();
+      // While the controller is down, a released address would be up for grabs; it must not be.
+      api.client.services().inNamespace(NS).withName("svc-" + restart).edit(s -> {
+        s.getMetadata().getAnnotations().put("touched", "yes");
+        return s;
+      });
+      create("late-" + restart, Map.of());
+      startController();
+      String late = "late-" + restart;
+      List<String> lateIps = awaitIps(late);
+      List<String> all = new ArrayList<>(lateIps);
+      for (var entry : before.entrySet()) {
+        await().atMost(WAIT).until(() -> ips(entry.getKey()).equals(entry.getValue()));
+        all.addAll(entry.getValue());
+      }
+      assertThat(new HashSet<>(all)).as("no address is held twice").hasSameSizeAs(all);
+      before.put(late, lateIps);
+    }
+  }
+}
