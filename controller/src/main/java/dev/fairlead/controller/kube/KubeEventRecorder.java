@@ -149,7 +149,9 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
     if (seen != null && Duration.between(seen.last(), now).compareTo(AGGREGATION_WINDOW) < 0) {
       int count = seen.count() + 1;
       try {
-        client.v1().events().inNamespace(seen.namespace()).withName(seen.name())
+        Event existing = new EventBuilder().withNewMetadata().withNamespace(seen.namespace())
+            .withName(seen.name()).endMetadata().build();
+        client.v1().events().resource(existing) // names the Event: no GET before the PATCH
             .patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"count\":" + count + ",\"lastTimestamp\":\"" + timestamp + "\"}");
         recent.put(key, new Seen(seen.namespace(), seen.name(), count, now));

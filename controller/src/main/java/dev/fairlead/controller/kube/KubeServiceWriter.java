@@ -64,10 +64,10 @@ public final class KubeServiceWriter implements ServiceWriter {
     } else {
       loadBalancer.set("ingress", JSON.valueToTree(ingress));
     }
+    // resource(...) names the object without fetching it: one PATCH, no GET before it.
     client
         .services()
-        .inNamespace(service.getMetadata().getNamespace())
-        .withName(service.getMetadata().getName())
+        .resource(service)
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
@@ -85,8 +85,7 @@ public final class KubeServiceWriter implements ServiceWriter {
     }
     client
         .services()
-        .inNamespace(service.getMetadata().getNamespace())
-        .withName(service.getMetadata().getName())
+        .resource(service)
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 
