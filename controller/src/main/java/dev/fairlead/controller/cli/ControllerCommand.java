@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -199,25 +197,13 @@ final class ControllerCommand implements Callable<Integer> {
     return host + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Parses {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 durations. */
+  /** Parses durations with the same syntax as provider settings ({@code 500ms}, {@code 5s}, ISO). */
   static final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
-
     @Override
     public Duration convert(String value) {
-      Matcher m = SIMPLE.matcher(value.strip());
-      if (m.matches()) {
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "s" -> Duration.ofSeconds(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofHours(amount);
-        };
-      }
       try {
-        return Duration.parse(value.strip());
-      } catch (RuntimeException e) {
+        return ProviderSettings.parseDuration(value);
+      } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(
             "'" + value + "' is not a duration such as 500ms, 5s or 2m");
       }

@@ -7,7 +7,6 @@ import dev.fairlead.controller.model.ServiceEligibility;
 import dev.fairlead.controller.model.StatusMapper;
 import dev.fairlead.controller.queue.WorkQueue;
 import dev.fairlead.controller.reconcile.BackendTracker;
-import dev.fairlead.controller.reconcile.EventRecorder;
 import dev.fairlead.controller.reconcile.ProviderInvoker;
 import dev.fairlead.controller.reconcile.ServiceReconciler;
 import dev.fairlead.controller.reconcile.WriteGate;
@@ -377,15 +376,6 @@ public final class ControllerRuntime implements AutoCloseable {
       }
     }
     return published;
-  }
-
-  /**
-   * Events recorded by this controller (for tests).
-   *
-   * @return the recorder
-   */
-  public EventRecorder eventRecorder() {
-    return events;
   }
 
   /**

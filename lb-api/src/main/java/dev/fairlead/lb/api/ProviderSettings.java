@@ -165,7 +165,24 @@ public record ProviderSettings(Map<String, String> values) {
   }
 
   private static Duration parseDuration(String key, String raw) {
-    Matcher m = SIMPLE_DURATION.matcher(raw);
+    try {
+      return parseDuration(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ProviderConfigurationException("setting '" + key + "' " + e.getMessage());
+    }
+  }
+
+  /**
+   * Parses a duration written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601.
+   * The controller's command line uses the same syntax.
+   *
+   * @param raw the text
+   * @return the duration
+   * @throws IllegalArgumentException if the text is neither form
+   */
+  public static Duration parseDuration(String raw) {
+    String text = raw.strip();
+    Matcher m = SIMPLE_DURATION.matcher(text);
     if (m.matches()) {
       long amount = Long.parseLong(m.group(1));
       return switch (m.group(2)) {
@@ -176,10 +193,11 @@ public record ProviderSettings(Map<String, String> values) {
       };
     }
     try {
-      return Duration.parse(raw);
+      return Duration.parse(text);
     } catch (DateTimeParseException e) {
-      throw new ProviderConfigurationException(
-          "setting '" + key + "' must be a duration such as 500ms, 5s or 2m, got '" + raw + "'");
+      throw new IllegalArgumentException(
+          "must be a duration such as 500ms, 5s or 2m, got '" + raw + "'", e);
     }
   }
+
 }
