@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
  *
  * @param service the Service
  * @param ports the ports to serve; at least one, no (protocol, port) twice
- * @param backends the nodes to forward to, sorted by name; may be empty
+ * @param backends the nodes to forward to, sorted by name, each name once (the controller builds
+ *     them from a map keyed by name; not re-checked here because specs are built on every
+ *     reconcile and clusters have thousands of nodes); may be empty
  * @param requestedAddresses addresses the Service asks for ({@code spec.loadBalancerIP} or a
  *     provider annotation); empty to let the provider choose
  * @param sourceRanges client networks allowed in; empty means everyone
@@ -50,12 +52,6 @@ public record LoadBalancerSpec(
     for (PortMapping port : ports) {
       if (!seen.add(port.label())) {
         throw new IllegalArgumentException("port " + port.label() + " appears twice");
-      }
-    }
-    Set<String> nodeNames = new HashSet<>();
-    for (BackendNode node : backends) {
-      if (!nodeNames.add(node.name())) {
-        throw new IllegalArgumentException("backend node " + node.name() + " appears twice");
       }
     }
     if (ipFamilies.isEmpty() || ipFamilies.size() > 2 || Set.copyOf(ipFamilies).size() != ipFamilies.size()) {
