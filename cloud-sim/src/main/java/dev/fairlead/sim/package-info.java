@@ -1,5 +1,6 @@
 /**
- * Wire-level cloud simulators and a fault-injecting proxy. Not implemented yet: it arrives with the
- * cloud provider issues; this module only reserves its place in the build.
+ * Wire-level cloud simulators and a fault-injecting proxy. {@link
+ * dev.fairlead.sim.proxy.FaultProxy} sits in front of any HTTP emulator (moto, LocalStack, the GCP
+ * and Azure simulators) and injects throttling, server errors, latency and lost responses.
  */
 package dev.fairlead.sim;

@@ -1,5 +1,6 @@
 /**
- * AWS provider: Network Load Balancers through ELBv2 (issue 5). Not implemented yet; this module only reserves its place in the build, and registers no
- * provider, so `fairlead providers` does not list it.
+ * The AWS provider ({@code --provider aws}): {@link dev.fairlead.lb.aws.AwsProviderFactory} is the
+ * only public entry point; the SDK code lives in {@code dev.fairlead.lb.aws.internal} and the pure
+ * Service-to-NLB model in {@code dev.fairlead.lb.aws.internal.model}.
  */
 package dev.fairlead.lb.aws;
