@@ -3,6 +3,7 @@ package dev.fairlead.controller.model;
 import dev.fairlead.lb.api.BackendNode;
 import dev.fairlead.lb.api.Cidr;
 import dev.fairlead.lb.api.IpFamily;
+import dev.fairlead.lb.api.IpLiteral;
 import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.PortMapping;
 import dev.fairlead.lb.api.Protocol;
@@ -185,7 +186,7 @@ public final class SpecMapper {
       if (!families.contains(IpFamily.of(address))) {
         throw new InvalidField(
             field,
-            address.getHostAddress() + " is " + IpFamily.of(address)
+            IpLiteral.format(address) + " is " + IpFamily.of(address)
                 + " but the Service's ipFamilies are " + families);
       }
     }

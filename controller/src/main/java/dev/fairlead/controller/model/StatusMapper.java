@@ -1,5 +1,6 @@
 package dev.fairlead.controller.model;
 
+import dev.fairlead.lb.api.IpLiteral;
 import dev.fairlead.lb.api.LoadBalancerStatus;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
@@ -32,7 +33,7 @@ public final class StatusMapper {
     switch (ingress) {
       case LoadBalancerStatus.Ip ip ->
           builder
-              .withIp(ip.address().getHostAddress())
+              .withIp(IpLiteral.format(ip.address()))
               .withIpMode(ip.ipMode() == LoadBalancerStatus.IpMode.PROXY ? "Proxy" : "VIP");
       case LoadBalancerStatus.Hostname hostname -> builder.withHostname(hostname.hostname());
     }

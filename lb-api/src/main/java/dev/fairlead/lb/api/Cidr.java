@@ -70,7 +70,7 @@ public record Cidr(InetAddress address, int prefixLength) {
 
   @Override
   public String toString() {
-    return address.getHostAddress() + "/" + prefixLength;
+    return IpLiteral.format(address) + "/" + prefixLength;
   }
 
   private static InetAddress mask(InetAddress address, int prefixLength) {

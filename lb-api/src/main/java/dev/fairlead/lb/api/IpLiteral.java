@@ -35,4 +35,53 @@ public final class IpLiteral {
       throw new IllegalArgumentException("'" + text + "' is not an IP address", e);
     }
   }
+
+  /**
+   * The canonical text of an address: dotted quad for IPv4, RFC 5952 for IPv6 (lower case, no
+   * leading zeros, the longest run of two or more zero groups written {@code ::}), as Kubernetes
+   * and {@code kubectl} show addresses.
+   *
+   * @param address the address
+   * @return its canonical text, such as {@code 2001:db8::1}
+   */
+  public static String format(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    if (bytes.length == 4) {
+      return address.getHostAddress();
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[i]));
+    }
+    return text.toString();
+  }
 }

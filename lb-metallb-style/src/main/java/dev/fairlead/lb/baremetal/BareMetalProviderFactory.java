@@ -44,7 +44,7 @@ public final class BareMetalProviderFactory implements LoadBalancerProviderFacto
                 "the baremetal provider keeps its pools in the cluster and needs the controller's"
                     + " Kubernetes client"));
     return new BareMetalLoadBalancerProvider(client, capabilities(),
-        context.settings().duration("retryWhenExhausted", java.time.Duration.ofSeconds(30)),
+        context.settings().duration("retryWhenExhausted", java.time.Duration.ofSeconds(10)),
         context.clock());
   }
 }

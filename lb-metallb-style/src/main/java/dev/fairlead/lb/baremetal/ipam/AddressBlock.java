@@ -23,11 +23,11 @@ public record AddressBlock(InetAddress first, InetAddress last) {
     Objects.requireNonNull(last, "last");
     if (IpFamily.of(first) != IpFamily.of(last)) {
       throw new IllegalArgumentException(
-          "range " + first.getHostAddress() + "-" + last.getHostAddress() + " mixes IPv4 and IPv6");
+          "range " + IpLiteral.format(first) + "-" + IpLiteral.format(last) + " mixes IPv4 and IPv6");
     }
     if (toNumber(first).compareTo(toNumber(last)) > 0) {
       throw new IllegalArgumentException(
-          "range " + first.getHostAddress() + "-" + last.getHostAddress() + " ends before it starts");
+          "range " + IpLiteral.format(first) + "-" + IpLiteral.format(last) + " ends before it starts");
     }
   }
 
@@ -117,7 +117,7 @@ public record AddressBlock(InetAddress first, InetAddress last) {
 
   @Override
   public String toString() {
-    return first.getHostAddress() + "-" + last.getHostAddress();
+    return IpLiteral.format(first) + "-" + IpLiteral.format(last);
   }
 
   static BigInteger toNumber(InetAddress address) {

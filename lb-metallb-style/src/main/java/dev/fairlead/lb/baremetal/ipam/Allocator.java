@@ -142,7 +142,7 @@ public final class Allocator {
   private AllocationResult requested(AllocationRequest request, PoolCatalog catalog) {
     List<String> pools = new ArrayList<>();
     for (InetAddress address : request.requested()) {
-      String text = address.getHostAddress();
+      String text = dev.fairlead.lb.api.IpLiteral.format(address);
       Optional<Pool> pool = catalog.poolOf(address);
       if (pool.isEmpty() || !pool.get().usable(address)) {
         return new AllocationResult.Unavailable(

@@ -15,7 +15,8 @@ import java.util.Set;
  * @param name the pool's name
  * @param blocks its address blocks
  * @param autoAssign whether Services without an explicit request may use it
- * @param avoidBuggyIps whether IPv4 addresses ending in .0 or .255 are skipped
+ * @param avoidBuggyIps whether IPv4 addresses ending in .0 or .255, and IPv6 addresses ending in
+ *     {@code ::} (a subnet-router anycast address on a /112 or shorter), are skipped
  * @param namespaces if not empty, the only namespaces allowed
  * @param serviceSelector if present, the labels a Service must match
  */
@@ -79,11 +80,15 @@ public record Pool(
     if (!contains(address)) {
       return false;
     }
-    if (avoidBuggyIps && IpFamily.of(address) == IpFamily.IPV4) {
-      int lastOctet = address.getAddress()[3] & 0xff;
+    if (!avoidBuggyIps) {
+      return true;
+    }
+    byte[] bytes = address.getAddress();
+    if (bytes.length == 4) {
+      int lastOctet = bytes[3] & 0xff;
       return lastOctet != 0 && lastOctet != 255;
     }
-    return true;
+    return bytes[14] != 0 || bytes[15] != 0;
   }
 
   /**
@@ -99,6 +104,10 @@ public record Pool(
         continue;
       }
       BigInteger size = block.size();
+      if (avoidBuggyIps && family == IpFamily.IPV6) {
+        // One skipped address per 65,536 (those ending in ::); exact for blocks aligned to that.
+        size = size.subtract(size.add(BigInteger.valueOf(65_535)).shiftRight(16));
+      }
       if (avoidBuggyIps && family == IpFamily.IPV4) {
         long first = AddressBlock.toNumber(block.first()).longValue();
         long last = AddressBlock.toNumber(block.last()).longValue();
