@@ -32,7 +32,7 @@ final class HttpEndpoints implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on metrics port " + port + ": " + e.getMessage(), e);
     }
-    PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     server.createContext("/metrics", exchange -> {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       writer.write(body, metrics.registry().scrape());

@@ -190,9 +190,9 @@ final class BareMetalLoadBalancerProvider implements LoadBalancerProvider {
   /** The pools in force, from a watch started on first use (after the controller won leadership). */
   private PoolCatalog catalog() {
     if (pools == null) {
+      SharedIndexInformer<IPAddressPool> informer = null;
       try {
-        SharedIndexInformer<IPAddressPool> informer =
-            client.resources(IPAddressPool.class).runnableInformer(0);
+        informer = client.resources(IPAddressPool.class).runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
           @Override
           public void onAdd(IPAddressPool pool) {
@@ -212,6 +212,12 @@ final class BareMetalLoadBalancerProvider implements LoadBalancerProvider {
         informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         pools = informer;
       } catch (Exception e) {
+        if (informer != null) {
+          informer.close(); // do not leave a half-started watch retrying in the background
+        }
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
         throw new ProviderFailureException("cannot watch IPAddressPools (is the CRD "
             + "ipaddresspools.baremetal.fairlead.dev installed?): " + e.getMessage(), e);
       }

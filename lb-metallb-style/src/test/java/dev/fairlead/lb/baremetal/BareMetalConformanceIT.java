@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 /** The bare-metal provider passes the provider conformance kit against the mock API server. */
 class BareMetalConformanceIT extends LoadBalancerProviderContract {
   static MockApi api;
+  /** One client per provider instance, as each controller process has its own; closed at the end. */
+  static final java.util.List<KubernetesClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startApi() {
@@ -27,6 +29,7 @@ class BareMetalConformanceIT extends LoadBalancerProviderContract {
 
   @AfterAll
   static void stopApi() {
+    clients.forEach(KubernetesClient::close);
     api.close();
   }
 
@@ -38,7 +41,13 @@ class BareMetalConformanceIT extends LoadBalancerProviderContract {
   @Override
   protected ProviderContext context(String clusterName) {
     return new ProviderContext(clusterName, ProviderSettings.empty(), Clock.systemUTC(),
-        ApiCallListener.NONE, Map.of(KubernetesClient.class, api.client));
+        ApiCallListener.NONE, Map.of(KubernetesClient.class, newClient()));
+  }
+
+  private static KubernetesClient newClient() {
+    KubernetesClient client = api.server.createClient();
+    clients.add(client);
+    return client;
   }
 
   @Override

@@ -139,10 +139,10 @@ class BareMetalControllerIT {
     api.createPool("lab", "192.0.2.0/29");
     startController();
     Service wanted = create("wanted", Map.of());
-    api.client.services().inNamespace(NS).withName("wanted").edit(s -> {
-      s.getSpec().setLoadBalancerIP("192.0.2.5");
-      return s;
-    });
+    api.client.services().inNamespace(NS).withName("wanted").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"loadBalancerIP\":\"192.0.2.5\"}}");
     create("outside", Map.of(dev.fairlead.controller.model.SpecMapper.ADDRESSES_ANNOTATION, "203.0.113.9"));
     create("no-pool", Map.of(BareMetalAnnotations.ADDRESS_POOL, "missing"));
     create("plain", Map.of());
@@ -202,10 +202,10 @@ class BareMetalControllerIT {
     for (int restart = 0; restart < 3; restart++) {
       stopController();
       // While the controller is down, a released address would be up for grabs; it must not be.
-      api.client.services().inNamespace(NS).withName("svc-" + restart).edit(s -> {
-        s.getMetadata().getAnnotations().put("touched", "yes");
-        return s;
-      });
+      api.client.services().inNamespace(NS).withName("svc-" + restart).patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+              io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"metadata\":{\"annotations\":{\"touched\":\"yes\"}}}");
       create("late-" + restart, Map.of());
       startController();
       String late = "late-" + restart;

@@ -21,7 +21,13 @@ final class MockApi implements AutoCloseable {
     server = new KubernetesMockServer(
         new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    client = server.createClient();
+    // Each provider instance watches pools; the conformance kit opens dozens of instances one after
+    // another on this one client, so allow more than fabric8's default 5 requests per host while
+    // closed watches wind down.
+    client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(server.createClient().getConfiguration())
+            .withMaxConcurrentRequestsPerHost(64).build())
+        .build();
   }
 
   IPAddressPool createPool(String name, String... addresses) {

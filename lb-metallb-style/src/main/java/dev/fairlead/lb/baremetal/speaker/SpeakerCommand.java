@@ -1,0 +1,246 @@
+package dev.fairlead.lb.baremetal.speaker;
+
+import dev.fairlead.controller.cli.CliException;
+import dev.fairlead.lb.api.ProviderSettings;
+import dev.fairlead.lb.baremetal.speaker.net.Link;
+import dev.fairlead.lb.baremetal.speaker.net.Links;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code fairlead speaker}: the bare-metal ARP/NDP speaker, one per node (DaemonSet). */
+@Command(
+    name = "speaker",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Answer ARP and IPv6 neighbor solicitations for the LoadBalancer VIPs (addresses from"
+          + " IPAddressPools) this node is elected for, and announce them on takeover.",
+      "Needs host networking and CAP_NET_RAW. Configuration errors exit with code 2."
+    })
+public final class SpeakerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(SpeakerCommand.class);
+
+  @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
+      description = "This node's name (default: $NODE_NAME).")
+  String nodeName;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "Kubeconfig to use. Default: in-cluster config, else $KUBECONFIG or ~/.kube/config.")
+  Path kubeconfig;
+
+  @Option(names = "--interfaces", paramLabel = "IF", split = ",",
+      description = "Answer only on these interfaces (comma-separated). Default: every interface"
+          + " that is up, has an Ethernet address, is not loopback, NOARP or a bond/bridge member.")
+  List<String> interfaces = new ArrayList<>();
+
+  @Option(names = "--bind-address", paramLabel = "IP",
+      description = "Address for speaker membership traffic. Default: the Node's InternalIP.")
+  String bindAddress;
+
+  @Option(names = "--membership-port", paramLabel = "PORT", defaultValue = "7946",
+      description = "TCP port for membership (default: ${DEFAULT-VALUE}); the crash detector uses"
+          + " this port + 100.")
+  int membershipPort;
+
+  @Option(names = "--peers", paramLabel = "HOST[:PORT]", split = ",",
+      description = "Speakers to contact on start. Default: every Node's InternalIP.")
+  List<String> peers = new ArrayList<>();
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "7472",
+      description = "Port for /metrics, /healthz and /readyz; -1 disables (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "150ms",
+      converter = DurationConverter.class,
+      description = "Before claiming a VIP, listen this long for another host answering an ARP"
+          + " probe / DAD; 0s skips the probe (default: ${DEFAULT-VALUE}).")
+  Duration probeTimeout;
+
+  @Option(names = "--failure-timeout", paramLabel = "DURATION", defaultValue = "1500ms",
+      converter = DurationConverter.class,
+      description = "A speaker silent this long is suspected (link or node down); crashed"
+          + " processes are detected at once through their closed sockets (default: ${DEFAULT-VALUE}).")
+  Duration failureTimeout;
+
+  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "300ms",
+      converter = DurationConverter.class,
+      description = "Heartbeat period (default: ${DEFAULT-VALUE}).")
+  Duration heartbeatInterval;
+
+  @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "250ms",
+      converter = DurationConverter.class,
+      description = "How long a suspected speaker gets to answer before it is removed"
+          + " (default: ${DEFAULT-VALUE}).")
+  Duration verifyTimeout;
+
+  @Option(names = "--load-balancer-class", paramLabel = "CLASS",
+      description = "Serve only Services with this spec.loadBalancerClass (as the controller)."
+          + " Default: Services without a class.")
+  String loadBalancerClass;
+
+  @Override
+  public Integer call() throws Exception {
+    SpeakerSettings settings = settings();
+    List<Link> links = links(settings);
+    Config config = kubernetesConfig();
+    SpeakerMetrics metrics = new SpeakerMetrics();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    Speaker speaker = new Speaker(settings, client, links, metrics);
+    MetricsServer server = settings.metricsPort() < 0 ? null
+        : MetricsServer.start(settings.metricsPort(), metrics, speaker::ready);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      speaker.close();
+      if (server != null) {
+        server.close();
+      }
+      client.close();
+    }, "shutdown"));
+    try {
+      speaker.start();
+    } catch (Exception e) {
+      LOG.error("speaker could not start: {}", e.getMessage());
+      return 1;
+    }
+    speaker.stopped().join();
+    return 0;
+  }
+
+  SpeakerSettings settings() {
+    if (nodeName == null || nodeName.isBlank()) {
+      throw new CliException("--node-name is required (or set $NODE_NAME)");
+    }
+    checkPort("--membership-port", membershipPort, 1);
+    if (membershipPort > 65535 - 100) {
+      throw new CliException("--membership-port must leave room for port + 100, got " + membershipPort);
+    }
+    if (metricsPort != -1) {
+      checkPort("--metrics-port", metricsPort, 0);
+    }
+    if (probeTimeout.isNegative() || probeTimeout.compareTo(Duration.ofSeconds(5)) > 0) {
+      throw new CliException(
+          "--probe-timeout must be between 0s and 5s, got " + probeTimeout.toMillis() + "ms");
+    }
+    if (heartbeatInterval.toMillis() < 10) {
+      throw new CliException("--heartbeat-interval must be at least 10ms");
+    }
+    if (failureTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+      throw new CliException("--failure-timeout must be at least twice --heartbeat-interval");
+    }
+    if (verifyTimeout.toMillis() < 1) {
+      throw new CliException("--verify-timeout must be positive");
+    }
+    Optional<InetAddress> bind = Optional.ofNullable(bindAddress).map(a -> literal("--bind-address", a));
+    List<InetSocketAddress> seeds = new ArrayList<>();
+    for (String peer : peers) {
+      seeds.add(peer(peer.strip()));
+    }
+    return new SpeakerSettings(nodeName.strip(), interfaces.stream().map(String::strip).toList(),
+        bind, membershipPort, seeds, metricsPort, probeTimeout, failureTimeout, heartbeatInterval,
+        verifyTimeout, Optional.ofNullable(loadBalancerClass));
+  }
+
+  private static List<Link> links(SpeakerSettings settings) {
+    Links system = Links.system();
+    if (settings.interfaces().isEmpty()) {
+      List<Link> all = system.eligible();
+      if (all.isEmpty()) {
+        throw new CliException("no interface to answer on (none is up with an Ethernet address);"
+            + " check host networking or pass --interfaces");
+      }
+      return all;
+    }
+    List<Link> chosen = new ArrayList<>();
+    for (String name : settings.interfaces()) {
+      try {
+        chosen.add(system.require(name));
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--interfaces: " + e.getMessage());
+      }
+    }
+    return chosen;
+  }
+
+  private InetSocketAddress peer(String text) {
+    int port = membershipPort;
+    String host = text;
+    Matcher bracketed = Pattern.compile("\\[(.+)](?::(\\d+))?").matcher(text);
+    if (bracketed.matches()) {
+      host = bracketed.group(1);
+      port = bracketed.group(2) == null ? port : Integer.parseInt(bracketed.group(2));
+    } else if (text.chars().filter(c -> c == ':').count() == 1) {
+      host = text.substring(0, text.indexOf(':'));
+      try {
+        port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+      } catch (NumberFormatException e) {
+        throw new CliException("--peers: bad port in '" + text + "'");
+      }
+    }
+    checkPort("--peers", port, 1);
+    return new InetSocketAddress(literal("--peers", host), port);
+  }
+
+  private static InetAddress literal(String option, String text) {
+    try {
+      return InetAddress.ofLiteral(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(option + ": '" + text + "' is not an IP address");
+    }
+  }
+
+  private static void checkPort(String option, int port, int min) {
+    if (port < min || port > 65535) {
+      throw new CliException(option + " must be between " + min + " and 65535, got " + port);
+    }
+  }
+
+  private Config kubernetesConfig() {
+    if (kubeconfig == null) {
+      return Config.autoConfigure(null);
+    }
+    String content;
+    try {
+      content = Files.readString(kubeconfig);
+    } catch (NoSuchFileException e) {
+      throw new CliException("kubeconfig " + kubeconfig + " does not exist");
+    } catch (IOException e) {
+      throw new CliException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
+    }
+    try {
+      return Config.fromKubeconfig(content);
+    } catch (RuntimeException e) {
+      throw new CliException("kubeconfig " + kubeconfig + " is not valid: " + e.getMessage());
+    }
+  }
+
+  /** The project's one duration syntax ({@code 150ms}, {@code 2s}, ISO-8601), as for the controller. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      try {
+        return ProviderSettings.parseDuration(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "' is not a duration such as 150ms or 2s");
+      }
+    }
+  }
+}

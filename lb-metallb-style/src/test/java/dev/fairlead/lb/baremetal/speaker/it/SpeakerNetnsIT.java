@@ -1,0 +1,376 @@
+package dev.fairlead.lb.baremetal.speaker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fairlead.lb.baremetal.speaker.election.Election;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * End to end over real Linux networking: three node namespaces with one speaker process each, a
+ * client namespace using arping, ndisc6, nc and its own neighbour cache, and the mock API server on
+ * the bridge. Needs root; skipped (with the reason) otherwise.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 90)
+class SpeakerNetnsIT {
+  static final String SERVER = """
+      import socket, sys
+      s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+      s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+      s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+      s.bind(('::', 8080))
+      s.listen(64)
+      while True:
+          c, _ = s.accept()
+          try:
+              c.sendall((sys.argv[1] + '\\n').encode())
+          finally:
+              c.close()
+      """;
+
+  static Topology net;
+  static MockCluster cluster;
+  static Client client;
+  static final Map<String, SpeakerProcess> speakers = new LinkedHashMap<>();
+  static final List<String> NODES = List.of("node1", "node2", "node3");
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    Topology.assumeAvailable();
+    net = new Topology(3);
+    Path logs = Files.createDirectories(Path.of("target", "speaker-it", net.prefix));
+    cluster = new MockCluster(net.apiAddress(), logs);
+    client = new Client(net.client);
+    for (String node : NODES) {
+      cluster.node(node, net.nodeV4.get(node));
+    }
+    cluster.pool("default", net.vip4(0) + "-" + net.vip4(6), net.vip6(0) + "/124");
+    for (int i = 0; i < 7; i++) {
+      net.addVipToNodes(net.vip4(i));
+    }
+    net.addVipToNodes(net.vip6(0));
+    Path script = logs.resolve("server.py");
+    Files.writeString(script, SERVER);
+    for (String node : NODES) {
+      net.spawn(net.nodeNamespaces.get(node), logs.resolve("server-" + node + ".log"),
+          List.of("python3", script.toAbsolutePath().toString(), node));
+      SpeakerProcess speaker = new SpeakerProcess(net, cluster, node, logs);
+      speakers.put(node, speaker);
+      speaker.start();
+    }
+    awaitMembers(3, Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  static void awaitMembers(int expected, Duration atMost) {
+    await().atMost(atMost).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      for (SpeakerProcess s : speakers.values()) {
+        assertThat(s.metric("fairlead_speaker_members", ""))
+            .as("members seen by %s; log:%n%s", s.node, s.logTail()).isEqualTo(expected);
+      }
+    });
+  }
+
+  /** The node the election must pick among {@code live}. */
+  static String winner(String vip, List<String> live) {
+    return live.stream().min(Comparator.comparing(
+        (String n) -> Election.score(n, InetAddress.ofLiteral(vip)), Arrays::compareUnsigned)).orElseThrow();
+  }
+
+  static String mac(String node) {
+    return net.nodeMacs.get(node);
+  }
+
+  @Test
+  @Order(1)
+  void arpingGetsTheElectedNodesMacAndExactlyOneNodeAnswers() {
+    String vip = net.vip4(0);
+    cluster.service("web", false, vip);
+    String owner = winner(vip, NODES);
+
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Client.Arping a = client.arping(vip, 3);
+      assertThat(a.answeredBy(mac(owner))).as("replies %s, expected %s", a.macs(), owner).isTrue();
+      assertThat(a.everyRequestAnsweredByOneNode()).as("replies %s to %d requests", a.macs(), a.sent()).isTrue();
+    });
+    assertThat(speakers.get(owner).metric("fairlead_speaker_vips_held", "ipv4")).isEqualTo(1);
+    assertThat(speakers.get(owner).metric("fairlead_speaker_announcements_sent_total", "ipv4")).isPositive();
+    assertThat(speakers.get(owner).metric("fairlead_speaker_responses_sent_total", "ipv4")).isPositive();
+    for (String other : NODES) {
+      if (!other.equals(owner)) {
+        assertThat(speakers.get(other).metric("fairlead_speaker_vips_held", "ipv4")).isZero();
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void tcpToTheVipReachesTheServerOnTheElectedNode() {
+    String vip = net.vip4(0);
+    String owner = winner(vip, NODES);
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client.connect(vip)).contains(owner));
+    assertThat(client.neighbor(vip)).contains(mac(owner));
+  }
+
+  @Test
+  @Order(3)
+  void ipv6WorksThroughNeighborDiscovery() {
+    String vip = net.vip6(0);
+    cluster.service("web6", false, vip);
+    String owner = winner(vip, NODES);
+
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        assertThat(client.ndisc(vip)).isNotEmpty().containsOnly(mac(owner)));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client.connect(vip)).contains(owner));
+    assertThat(client.neighbor(vip)).contains(mac(owner));
+    assertThat(speakers.get(owner).metric("fairlead_speaker_responses_sent_total", "ipv6")).isPositive();
+  }
+
+  @Test
+  @Order(4)
+  void aHostRunningDuplicateAddressDetectionForAVipIsRefusedAndReported() {
+    String vip = net.vip6(0);
+    String owner = winner(vip, NODES);
+    Topology.exec(net.client, "sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=1");
+    try {
+      Topology.exec(net.client, "ip", "addr", "add", vip + "/128", "dev", "eth0");
+
+      // The speaker defends the VIP like the kernel defends its own addresses: the client's DAD
+      // fails, so it never starts using the address, and the Service gets a Warning event.
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        assertThat(Topology.exec(net.client, "ip", "-6", "addr", "show", "dev", "eth0"))
+            .contains("dadfailed");
+        assertThat(cluster.events("web6")).anySatisfy(e -> {
+          assertThat(e.getReason()).isEqualTo("AddressConflict");
+          assertThat(e.getMessage()).contains("duplicate address detection", owner);
+        });
+      });
+    } finally {
+      Shell.quiet("ip", "netns", "exec", net.client, "ip", "addr", "del", vip + "/128", "dev", "eth0");
+      Topology.exec(net.client, "sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=0");
+    }
+    assertThat(client.ndisc(vip)).isNotEmpty().containsOnly(mac(owner));
+  }
+
+  @Test
+  @Order(5)
+  void twoServicesSharingOneAddressAreAnnouncedFromOneNode() {
+    String vip = net.vip4(1);
+    cluster.service("http", false, vip);
+    cluster.service("dns", false, vip);
+    String owner = winner(vip, NODES);
+
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Client.Arping a = client.arping(vip, 2);
+      assertThat(a.answeredBy(mac(owner)) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
+    });
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (String service : List.of("http", "dns")) {
+        assertThat(cluster.events(service)).anySatisfy(e -> {
+          assertThat(e.getReason()).isEqualTo("Announcing");
+          assertThat(e.getMessage()).contains(vip, owner);
+        });
+      }
+    });
+
+    cluster.deleteService("http");
+
+    // Still used by "dns": still answered, by the same node.
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(client.arping(vip, 1).answeredBy(mac(owner))).isTrue());
+  }
+
+  @Test
+  @Order(6)
+  void aNodeLabelledExcludeFromExternalLoadBalancersGivesUpItsVips() {
+    String vip = net.vip4(1); // still used by "dns"
+    String owner = winner(vip, NODES);
+    String next = winner(vip, NODES.stream().filter(n -> !n.equals(owner)).toList());
+
+    cluster.client.nodes().withName(owner).edit(n -> {
+      n.getMetadata().getLabels().put("node.kubernetes.io/exclude-from-external-load-balancers", "");
+      return n;
+    });
+    try {
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        Client.Arping a = client.arping(vip, 2);
+        assertThat(a.answeredBy(mac(next)) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
+      });
+    } finally {
+      cluster.client.nodes().withName(owner).edit(n -> {
+        n.getMetadata().getLabels().remove("node.kubernetes.io/exclude-from-external-load-balancers");
+        return n;
+      });
+    }
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Client.Arping a = client.arping(vip, 2);
+      assertThat(a.answeredBy(mac(owner)) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
+    });
+  }
+
+  @Test
+  @Order(7)
+  void localTrafficPolicyFollowsTheEndpoints() {
+    String vip = net.vip4(2);
+    String hashWinner = winner(vip, NODES);
+    List<String> others = NODES.stream().filter(n -> !n.equals(hashWinner)).toList();
+    cluster.endpoints("local", others.get(0));
+    cluster.service("local", true, vip);
+
+    // Only the node with the endpoint qualifies, although another node wins the hash.
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Client.Arping a = client.arping(vip, 2);
+      assertThat(a.answeredBy(mac(others.get(0))) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
+    });
+    assertThat(client.connect(vip)).contains(others.get(0));
+
+    cluster.endpoints("local", others.get(1));
+
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Client.Arping a = client.arping(vip, 2);
+      assertThat(a.answeredBy(mac(others.get(1))) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
+    });
+
+    cluster.endpoints("local");
+
+    // No ready endpoint: nobody answers, and neither does any node's kernel (VIP on a NOARP dummy).
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        assertThat(client.arping(vip, 2).macs()).isEmpty());
+  }
+
+  @Test
+  @Order(8)
+  void aForeignHostAnsweringForAVipIsReportedAsAConflict() {
+    String vip = net.vip4(3);
+    Topology.exec(net.client, "ip", "addr", "add", vip + "/32", "dev", "eth0");
+    try {
+      cluster.service("squatted", false, vip);
+      String owner = winner(vip, NODES);
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(cluster.events("squatted")).anySatisfy(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getReason()).isEqualTo("AddressConflict");
+          assertThat(e.getMessage()).contains(vip);
+        });
+        assertThat(speakers.get(owner).metric("fairlead_speaker_address_conflicts_total", "ipv4")).isPositive();
+      });
+    } finally {
+      Topology.exec(net.client, "ip", "addr", "del", vip + "/32", "dev", "eth0");
+      cluster.deleteService("squatted");
+    }
+  }
+
+  @Test
+  @Order(9)
+  void killingTheElectedSpeakerMovesTheVipAndTheClientsNeighbourCacheFollows() throws Exception {
+    String vip = net.vip4(0);
+    String owner = winner(vip, NODES);
+    List<String> survivors = NODES.stream().filter(n -> !n.equals(owner)).toList();
+    String next = winner(vip, survivors);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client.connect(vip)).contains(owner));
+    assertThat(client.neighbor(vip)).contains(mac(owner));
+
+    speakers.get(owner).kill();
+
+    // The client sends nothing: only the new owner's gratuitous ARP can change its cache.
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        assertThat(client.neighbor(vip)).contains(mac(next)));
+    Client.Arping a = client.arping(vip, 2);
+    assertThat(a.answeredBy(mac(next)) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
+    assertThat(client.connect(vip)).contains(next);
+
+    speakers.get(owner).start();
+    awaitMembers(3, Duration.ofSeconds(60));
+
+    // Back where the hash puts it, announced again.
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Client.Arping again = client.arping(vip, 2);
+      assertThat(again.answeredBy(mac(owner)) && again.everyRequestAnsweredByOneNode()).as("%s", again).isTrue();
+      assertThat(client.neighbor(vip)).contains(mac(owner));
+    });
+  }
+
+  @Test
+  @Order(10)
+  void ipv6TakeoverUpdatesTheClientsNeighbourCacheThroughTheUnsolicitedAdvertisement()
+      throws Exception {
+    String vip = net.vip6(0);
+    String owner = winner(vip, NODES);
+    String next = winner(vip, NODES.stream().filter(n -> !n.equals(owner)).toList());
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client.connect(vip)).contains(owner));
+    assertThat(client.neighbor(vip)).contains(mac(owner));
+
+    speakers.get(owner).kill();
+
+    // No traffic from the client: the new owner's NA to ff02::1 with O=1 replaces the entry.
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        assertThat(client.neighbor(vip)).contains(mac(next)));
+    assertThat(client.ndisc(vip)).isNotEmpty().containsOnly(mac(next));
+    assertThat(client.connect(vip)).contains(next);
+
+    speakers.get(owner).start();
+    awaitMembers(3, Duration.ofSeconds(60));
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        assertThat(client.ndisc(vip)).isNotEmpty().containsOnly(mac(owner)));
+  }
+
+  @Test
+  @Order(11)
+  void aNodeWhoseLinkGoesDownLosesItsVipsToAnotherNode() {
+    String vip = net.vip4(0);
+    String owner = winner(vip, NODES);
+    String next = winner(vip, NODES.stream().filter(n -> !n.equals(owner)).toList());
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client.connect(vip)).contains(owner));
+
+    // Cut the cable: no FIN, no RST, the speaker process keeps running.
+    Shell.must("ip", "link", "set", net.outerLink(owner), "down");
+    try {
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+          assertThat(client.connect(vip)).contains(next));
+    } finally {
+      Shell.must("ip", "link", "set", net.outerLink(owner), "up");
+    }
+
+    // The partition heals (MERGE3); one answer again, from the hash winner.
+    awaitMembers(3, Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+      Client.Arping a = client.arping(vip, 2);
+      assertThat(a.answeredBy(mac(owner)) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
+      assertThat(client.connect(vip)).contains(owner);
+    });
+    assertThat(Set.copyOf(NODES)).hasSize(3);
+  }
+}
