@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * @param resource the resource, with {@code /subresource} when one is addressed
  * @param verb the RBAC verb
  */
-record ApiUse(String group, String resource, String verb) {
+public record ApiUse(String group, String resource, String verb) {
   private static final Pattern PATH = Pattern.compile(
       "^/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/[^/]+(?=/))?/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?");
 
@@ -22,7 +22,7 @@ record ApiUse(String group, String resource, String verb) {
    * @param pathAndQuery the request path with its query
    * @return the use, if the path names a resource
    */
-  static Optional<ApiUse> of(String method, String pathAndQuery) {
+  public static Optional<ApiUse> of(String method, String pathAndQuery) {
     Matcher m = PATH.matcher(pathAndQuery);
     if (!m.find()) {
       return Optional.empty();

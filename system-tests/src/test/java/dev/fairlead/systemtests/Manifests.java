@@ -19,12 +19,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Renders deploy/ overlays with the real {@code kubectl kustomize} and reads what they grant. */
-final class Manifests {
+public final class Manifests {
   static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
 
   private Manifests() {}
 
-  static String kustomize(String overlay) throws IOException, InterruptedException {
+  public static String kustomize(String overlay) throws IOException, InterruptedException {
     Process process = new ProcessBuilder("kubectl", "kustomize", DEPLOY.resolve("overlays").resolve(overlay).toString())
         .redirectErrorStream(true).start();
     byte[] out = process.getInputStream().readAllBytes();
@@ -35,7 +35,7 @@ final class Manifests {
     return new String(out, StandardCharsets.UTF_8);
   }
 
-  static List<HasMetadata> objects(String yaml) {
+  public static List<HasMetadata> objects(String yaml) {
     List<HasMetadata> objects = new ArrayList<>();
     for (String doc : yaml.split("(?m)^---\\s*$")) {
       if (!doc.isBlank()) {
@@ -46,7 +46,7 @@ final class Manifests {
   }
 
   /** Every (group, resource, verb) the rules bound to a ServiceAccount grant. */
-  static Set<ApiUse> grants(List<HasMetadata> objects, String serviceAccount) {
+  public static Set<ApiUse> grants(List<HasMetadata> objects, String serviceAccount) {
     Set<String> roles = new HashSet<>();
     for (HasMetadata object : objects) {
       List<Subject> subjects = List.of();

@@ -7,17 +7,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The CRUD mock API server's dispatcher, noting every (group, resource, verb) it serves. */
-final class RecordingDispatcher extends KubernetesCrudDispatcher {
-  final Set<ApiUse> uses = ConcurrentHashMap.newKeySet();
-  final Set<String> requests = ConcurrentHashMap.newKeySet();
+public final class RecordingDispatcher extends KubernetesCrudDispatcher {
+  public final Set<ApiUse> uses = ConcurrentHashMap.newKeySet();
+  public final Set<String> requests = ConcurrentHashMap.newKeySet();
   final String userAgent;
-  volatile boolean recording;
+  public volatile boolean recording;
 
   /**
    * Records only requests whose User-Agent starts with the given text, i.e. those of the client
    * under test, not the test's own setup calls.
    */
-  RecordingDispatcher(String userAgent) {
+  public RecordingDispatcher(String userAgent) {
     this.userAgent = userAgent;
   }
 

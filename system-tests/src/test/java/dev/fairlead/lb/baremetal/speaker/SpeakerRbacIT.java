@@ -1,0 +1,98 @@
+package dev.fairlead.lb.baremetal.speaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fairlead.lb.baremetal.crd.IPAddressPool;
+import dev.fairlead.lb.baremetal.crd.IPAddressPoolSpec;
+import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
+import dev.fairlead.lb.baremetal.speaker.packet.Mac;
+import dev.fairlead.systemtests.ApiUse;
+import dev.fairlead.systemtests.Manifests;
+import dev.fairlead.systemtests.RecordingDispatcher;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The speaker's RBAC in deploy/ grants exactly what its Kubernetes side was seen using: the four
+ * informers and the events it records (announcing, address conflict). Its packet side needs no API.
+ */
+class SpeakerRbacIT {
+
+  @Test
+  void grantsAreExactlyWhatTheSpeakerUses() throws Exception {
+    RecordingDispatcher dispatcher = new RecordingDispatcher("fairlead-speaker-under-test");
+    KubernetesMockServer server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesClient client = server.createClient();
+    try {
+      seed(client);
+      dispatcher.recording = true;
+      try (KubernetesClient speakerClient = new KubernetesClientBuilder()
+              .withConfig(new ConfigBuilder(client.getConfiguration())
+                  .withUserAgent("fairlead-speaker-under-test").build())
+              .build();
+          KubeState state = new KubeState(speakerClient, () -> {});
+          ServiceEvents events = new ServiceEvents(speakerClient, "node-1")) {
+        state.start(Duration.ofSeconds(20));
+        List<ServiceRef> web = List.of(new ServiceRef("default", "web", "uid-web"));
+        events.acquired(InetAddress.ofLiteral("192.0.2.10"), web);
+        events.conflict(InetAddress.ofLiteral("192.0.2.10"), new Mac(new byte[] {2, 0, 0, 0, 0, 1}),
+            "eth0", "answered an ARP probe for", web);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            client.v1().events().inNamespace("default").list().getItems().size() == 2);
+      }
+      dispatcher.recording = false;
+    } finally {
+      client.close();
+      server.destroy();
+    }
+
+    Set<ApiUse> granted = Manifests.grants(Manifests.objects(Manifests.kustomize("baremetal")),
+        "fairlead-speaker");
+    assertThat(granted).as("every API use of the speaker is granted; requests seen: %s",
+        new TreeSet<>(dispatcher.requests)).containsAll(dispatcher.uses);
+    Set<ApiUse> unused = new HashSet<>(granted);
+    unused.removeAll(dispatcher.uses);
+    assertThat(unused).as("no grant is broader than what the speaker uses").isEmpty();
+  }
+
+  private static void seed(KubernetesClient client) {
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
+        .withNewStatus().addNewAddress().withType("InternalIP").withAddress("192.0.2.1").endAddress()
+        .endStatus().build()).create();
+    IPAddressPool pool = new IPAddressPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName("lab").build());
+    IPAddressPoolSpec spec = new IPAddressPoolSpec();
+    spec.setAddresses(List.of("192.0.2.10/32"));
+    pool.setSpec(spec);
+    client.resources(IPAddressPool.class).resource(pool).create();
+    client.services().resource(new ServiceBuilder().withNewMetadata().withNamespace("default")
+        .withName("web").withUid("uid-web").endMetadata()
+        .withNewSpec().withType("LoadBalancer").addNewPort().withPort(80).withNodePort(30080).endPort()
+        .endSpec().withNewStatus().withNewLoadBalancer().addNewIngress().withIp("192.0.2.10")
+        .endIngress().endLoadBalancer().endStatus().build()).create();
+    client.discovery().v1().endpointSlices().resource(new EndpointSliceBuilder().withNewMetadata()
+        .withNamespace("default").withName("web-abc").addToLabels("kubernetes.io/service-name", "web")
+        .endMetadata().withAddressType("IPv4").addNewEndpoint().withAddresses("198.51.100.7")
+        .withNodeName("node-1").withNewConditions().withReady(true).endConditions().endEndpoint()
+        .build()).create();
+  }
+}
