@@ -1,17 +1,30 @@
 package dev.fairlead.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,14 +32,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fabric8 CRUD mock API server (7.8.0), with changes that keep it from dominating or distorting
@@ -193,6 +210,17 @@ public final class MockApi implements AutoCloseable {
   private volatile Burst lastBurst;
   private volatile long markNanos;
 
+  /**
+   * Removes every Service and every watch (call it while no controller runs) and forgets which
+   * Services were published, so a warm server can hold a fresh burst.
+   */
+  public void resetServices() {
+    dispatcher.removeAll("services");
+    dispatcher.published.clear();
+    lastBurst = null;
+    markNanos = 0;
+  }
+
   /** Remembers now; {@link #stats()} reports {@code markOffsetNanos} from the last burst's start. */
   public void mark() {
     markNanos = System.nanoTime();
@@ -294,6 +322,10 @@ public final class MockApi implements AutoCloseable {
       if (path.startsWith("/bench/progress")) {
         return new MockResponse().setResponseCode(200).setBody(Serialization.asJson(progress()));
       }
+      if (path.startsWith("/bench/reset")) {
+        resetServices();
+        return new MockResponse().setResponseCode(200).setBody("{}");
+      }
       if (path.startsWith("/bench/mark")) {
         mark();
         return new MockResponse().setResponseCode(200).setBody("{}");
@@ -302,7 +334,7 @@ public final class MockApi implements AutoCloseable {
         Map<String, String> query = new HashMap<>();
         for (String pair : path.substring(path.indexOf('?') + 1).split("&")) {
           String[] kv = pair.split("=", 2);
-          query.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+          query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
         burst(Integer.parseInt(query.get("first")), Integer.parseInt(query.get("count")),
             Integer.parseInt(query.get("namespaces")), query.get("class"));
@@ -330,14 +362,14 @@ public final class MockApi implements AutoCloseable {
     private final Map<String, AttributeSet> index = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> counts = new ConcurrentSkipListMap<>();
     private final Map<String, Long> published = new ConcurrentHashMap<>();
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-        new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON =
+        new ObjectMapper();
     private final LongAdder conflicts = new LongAdder();
     private final LongAdder noOpWrites = new LongAdder();
     private final AtomicLong lastWrite = new AtomicLong();
     private final AtomicLong eventNames = new AtomicLong();
 
-    private volatile java.util.function.Function<RecordedRequest, MockResponse> control;
+    private volatile Function<RecordedRequest, MockResponse> control;
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -396,7 +428,7 @@ public final class MockApi implements AutoCloseable {
     private static String body(RecordedRequest request) {
       return request.getBody() == null
           ? null
-          : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
     }
 
     static String category(String method, String path) {
@@ -420,13 +452,30 @@ public final class MockApi implements AutoCloseable {
       return snapshot;
     }
 
+    /**
+     * Drops every watch and every object of a resource, quietly: meant for between rounds, when no
+     * client should be watching. (A watch whose client went away without a close handshake stays
+     * registered in the stock mock, and a write to it blocks the server's event loop for 30 s.)
+     */
+    void removeAll(String plural) {
+      try {
+        ((Set<?>) LISTENERS.get(this)).clear();
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+      synchronized (map) {
+        map.keySet().removeIf(k -> plural.equals(value(k, KubernetesAttributesExtractor.PLURAL)));
+      }
+      index.keySet().removeIf(id -> id.startsWith(plural + "/"));
+    }
+
     void preload(HasMetadata object, String plural) {
       var meta = object.getMetadata();
       if (meta.getUid() == null) {
-        meta.setUid(java.util.UUID.randomUUID().toString());
+        meta.setUid(UUID.randomUUID().toString());
       }
       if (meta.getCreationTimestamp() == null) {
-        meta.setCreationTimestamp(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        meta.setCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       }
       if (meta.getGeneration() == null) {
         meta.setGeneration(1L);
@@ -456,17 +505,17 @@ public final class MockApi implements AutoCloseable {
         @SuppressWarnings("unchecked")
         Set<Object> listeners = (Set<Object>) LISTENERS.get(this);
         Object listener = WATCH_LISTENER.newInstance(context, getKey(path), listeners,
-            org.slf4j.LoggerFactory.getLogger(KubernetesCrudDispatcher.class),
-            (java.util.function.Consumer<Object>) opened -> { });
+            LoggerFactory.getLogger(KubernetesCrudDispatcher.class),
+            (Consumer<Object>) opened -> { });
         listeners.add(listener);
-        return new MockResponse().withWebSocketUpgrade((io.fabric8.mockwebserver.http.WebSocketListener) listener);
+        return new MockResponse().withWebSocketUpgrade((WebSocketListener) listener);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("fabric8 mock internals changed: " + e, e);
       }
     }
 
-    private static final java.lang.reflect.Field LISTENERS;
-    private static final java.lang.reflect.Constructor<?> WATCH_LISTENER;
+    private static final Field LISTENERS;
+    private static final Constructor<?> WATCH_LISTENER;
 
     static {
       try {
@@ -474,7 +523,7 @@ public final class MockApi implements AutoCloseable {
         LISTENERS.setAccessible(true);
         WATCH_LISTENER = Class.forName("io.fabric8.kubernetes.client.server.mock.WatchEventsListener")
             .getConstructor(io.fabric8.mockwebserver.Context.class, AttributeSet.class, Set.class,
-                org.slf4j.Logger.class, java.util.function.Consumer.class);
+                org.slf4j.Logger.class, Consumer.class);
         WATCH_LISTENER.setAccessible(true);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
@@ -520,7 +569,7 @@ public final class MockApi implements AutoCloseable {
         String path,
         AttributeSet pathAttributes,
         AttributeSet oldAttributes,
-        io.fabric8.kubernetes.api.model.GenericKubernetesResource resource,
+        GenericKubernetesResource resource,
         String newState) {
       if (oldAttributes != null && newState != null && unchanged(map.get(oldAttributes), newState)) {
         // As a real API server: a write that changes nothing is not stored and raises no watch event.
@@ -557,23 +606,23 @@ public final class MockApi implements AutoCloseable {
 
     /** RFC 7386 JSON merge patch: objects merge, null removes, everything else (arrays too) replaces. */
     @Override
-    public com.fasterxml.jackson.databind.JsonNode merge(com.fasterxml.jackson.databind.JsonNode current, String patch)
-        throws io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException {
+    public JsonNode merge(JsonNode current, String patch)
+        throws KubernetesCrudDispatcherException {
       try {
         return mergePatch(current.deepCopy(), JSON.readTree(patch));
-      } catch (java.io.IOException e) {
-        throw new io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException(e.getMessage(), 422);
+      } catch (IOException e) {
+        throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
       }
     }
 
-    static com.fasterxml.jackson.databind.JsonNode mergePatch(
-        com.fasterxml.jackson.databind.JsonNode target, com.fasterxml.jackson.databind.JsonNode patch) {
+    static JsonNode mergePatch(
+        JsonNode target, JsonNode patch) {
       if (!patch.isObject()) {
         return patch;
       }
-      com.fasterxml.jackson.databind.node.ObjectNode result =
-          target instanceof com.fasterxml.jackson.databind.node.ObjectNode object ? object : JSON.createObjectNode();
-      for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field : patch.properties()) {
+      ObjectNode result =
+          target instanceof ObjectNode object ? object : JSON.createObjectNode();
+      for (Map.Entry<String, JsonNode> field : patch.properties()) {
         if (field.getValue().isNull()) {
           result.remove(field.getKey());
         } else {
@@ -588,15 +637,15 @@ public final class MockApi implements AutoCloseable {
         return false;
       }
       try {
-        com.fasterxml.jackson.databind.JsonNode a = JSON.readTree(before);
-        com.fasterxml.jackson.databind.JsonNode b = JSON.readTree(after);
-        for (com.fasterxml.jackson.databind.JsonNode node : List.of(a, b)) {
-          if (node.get("metadata") instanceof com.fasterxml.jackson.databind.node.ObjectNode meta) {
+        JsonNode a = JSON.readTree(before);
+        JsonNode b = JSON.readTree(after);
+        for (JsonNode node : List.of(a, b)) {
+          if (node.get("metadata") instanceof ObjectNode meta) {
             meta.remove("resourceVersion");
           }
         }
         return a.equals(b);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return false;
       }
     }

@@ -110,6 +110,11 @@ final class MockApiProcess implements AutoCloseable {
     return get("/bench/progress");
   }
 
+  /** {@link MockApi#resetServices()} in the child. */
+  void resetServices() throws IOException, InterruptedException {
+    get("/bench/reset");
+  }
+
   /** {@link MockApi#mark()} in the child. */
   void mark() throws IOException, InterruptedException {
     get("/bench/mark");

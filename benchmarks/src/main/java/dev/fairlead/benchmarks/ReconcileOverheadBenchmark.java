@@ -286,8 +286,9 @@ public final class ReconcileOverheadBenchmark {
     final LongAdder statuses = new LongAdder();
 
     @Override
-    public void addFinalizer(Service service, String finalizer) {
+    public Service addFinalizer(Service service, String finalizer) {
       finalizers.increment();
+      return service;
     }
 
     @Override
@@ -296,8 +297,9 @@ public final class ReconcileOverheadBenchmark {
     }
 
     @Override
-    public void patchIngress(Service service, List<LoadBalancerIngress> ingress) {
+    public Service patchIngress(Service service, List<LoadBalancerIngress> ingress) {
       statuses.increment();
+      return service;
     }
   }
 }

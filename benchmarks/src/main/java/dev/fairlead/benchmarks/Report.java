@@ -66,11 +66,14 @@ final class Report {
 
   /** Java version, cores and maximum heap of this JVM. */
   static String environment() {
-    Runtime runtime = Runtime.getRuntime();
-    return String.format(Locale.ROOT, "Java %s (%s), %d cores, max heap %d MiB, %s %s",
+    return machine() + String.format(Locale.ROOT, ", max heap %d MiB", Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  /** Java version, cores and OS. */
+  static String machine() {
+    return String.format(Locale.ROOT, "Java %s (%s), %d cores, %s %s",
         System.getProperty("java.version"), System.getProperty("java.vm.name"),
-        runtime.availableProcessors(), runtime.maxMemory() >> 20,
-        System.getProperty("os.name"), System.getProperty("os.arch"));
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"));
   }
 
   Report heading(String text) {
@@ -244,13 +247,16 @@ final class Report {
   static List<List<String>> cpuByThreadGroup(Map<Long, Object[]> before, Map<Long, Object[]> after,
       long processCpuNanos) {
     Map<String, Long> groups = new java.util.TreeMap<>();
+    Map<String, Integer> sizes = new java.util.TreeMap<>();
     long accounted = 0;
     for (Map.Entry<Long, Object[]> e : after.entrySet()) {
       Object[] earlier = before.get(e.getKey());
       long used = (long) e.getValue()[1] - (earlier == null ? 0 : (long) earlier[1]);
       if (used > 0) {
-        String group = ((String) e.getValue()[0]).replaceAll("[0-9]+", "N");
-        groups.merge(group.isEmpty() ? "(unnamed)" : group, used, Long::sum);
+        String name = ((String) e.getValue()[0]).replaceAll("[0-9]+", "N");
+        String group = name.isEmpty() ? "(unnamed)" : name;
+        groups.merge(group, used, Long::sum);
+        sizes.merge(group, 1, Integer::sum);
         accounted += used;
       }
     }
@@ -258,9 +264,11 @@ final class Report {
     groups.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .filter(e -> e.getValue() >= 5_000_000)
-        .forEach(e -> rows.add(List.of("`" + e.getKey() + "`", String.format(Locale.ROOT, "%.2f s", e.getValue() / 1e9))));
-    rows.add(List.of("JIT compiler, GC and other VM threads (process total minus the above)",
+        .forEach(e -> rows.add(List.of("`" + e.getKey() + "`", String.valueOf(sizes.get(e.getKey())),
+            String.format(Locale.ROOT, "%.2f s", e.getValue() / 1e9))));
+    rows.add(List.of("JIT compiler, GC and other VM threads (process total minus the above)", "",
         String.format(Locale.ROOT, "%.2f s", Math.max(0, processCpuNanos - accounted) / 1e9)));
     return rows;
   }
+
 }

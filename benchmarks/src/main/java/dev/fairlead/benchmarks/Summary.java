@@ -34,7 +34,8 @@ public final class Summary {
     Path dir = Report.directory();
     StringBuilder out = new StringBuilder("# Fairlead benchmarks: summary\n\n");
     out.append("Generated ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(" on ")
-        .append(Report.environment()).append(".\n\n");
+        .append(Report.machine()).append(" (each benchmark ran in its own JVM; see its report for the "
+            + "JVM options and the system load). Targets are the design document's.\n\n");
     int missed = 0;
     for (String[] benchmark : BENCHMARKS) {
       Path rows = dir.resolve(benchmark[0] + ".rows.tsv");

@@ -38,12 +38,13 @@ public final class KubeServiceWriter implements ServiceWriter {
   }
 
   @Override
-  public void addFinalizer(Service service, String finalizer) {
+  public Service addFinalizer(Service service, String finalizer) {
     List<String> finalizers = new ArrayList<>(current(service));
-    if (!finalizers.contains(finalizer)) {
-      finalizers.add(finalizer);
-      patchFinalizers(service, finalizers);
+    if (finalizers.contains(finalizer)) {
+      return service;
     }
+    finalizers.add(finalizer);
+    return patchFinalizers(service, finalizers);
   }
 
   @Override
@@ -55,7 +56,7 @@ public final class KubeServiceWriter implements ServiceWriter {
   }
 
   @Override
-  public void patchIngress(Service service, List<LoadBalancerIngress> ingress) {
+  public Service patchIngress(Service service, List<LoadBalancerIngress> ingress) {
     gate.check();
     ObjectNode patch = JSON.createObjectNode();
     ObjectNode loadBalancer = patch.putObject("status").putObject("loadBalancer");
@@ -65,14 +66,14 @@ public final class KubeServiceWriter implements ServiceWriter {
       loadBalancer.set("ingress", JSON.valueToTree(ingress));
     }
     // resource(...) names the object without fetching it: one PATCH, no GET before it.
-    client
+    return client
         .services()
         .resource(service)
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 
-  private void patchFinalizers(Service service, List<String> finalizers) {
+  private Service patchFinalizers(Service service, List<String> finalizers) {
     gate.check();
     ObjectNode patch = JSON.createObjectNode();
     ObjectNode metadata = patch.putObject("metadata");
@@ -83,7 +84,7 @@ public final class KubeServiceWriter implements ServiceWriter {
       ArrayNode list = metadata.putArray("finalizers");
       finalizers.forEach(list::add);
     }
-    client
+    return client
         .services()
         .resource(service)
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());

@@ -20,9 +20,6 @@ public record ServiceEligibility(Optional<String> loadBalancerClass) {
   /** The upstream service controller's finalizer. */
   public static final String DEFAULT_FINALIZER = "service.kubernetes.io/load-balancer-cleanup";
 
-  /** Fairlead's finalizer when it serves a specific load-balancer class. */
-  public static final String CLASS_FINALIZER = "fairlead.dev/load-balancer-cleanup";
-
   /** Validates. */
   public ServiceEligibility {
     Objects.requireNonNull(loadBalancerClass, "loadBalancerClass");
@@ -34,7 +31,34 @@ public record ServiceEligibility(Optional<String> loadBalancerClass) {
    * @return the finalizer name
    */
   public String finalizer() {
-    return loadBalancerClass.isPresent() ? CLASS_FINALIZER : DEFAULT_FINALIZER;
+    return loadBalancerClass.map(ServiceEligibility::classFinalizer).orElse(DEFAULT_FINALIZER);
+  }
+
+  /**
+   * The finalizer of one load-balancer class, such as {@code fairlead.dev/lb-example.com-internal}
+   * for class {@code example.com/internal}. One per class, because the class field is cleared when
+   * a Service stops being a LoadBalancer: the finalizer is then the only record of which controller
+   * must clean up, and controllers of two classes must never take each other's Services.
+   *
+   * @param loadBalancerClass the class
+   * @return a valid finalizer name (qualified name, name part at most 63 characters)
+   */
+  public static String classFinalizer(String loadBalancerClass) {
+    String name = "lb-" + loadBalancerClass.replaceAll("[^A-Za-z0-9._-]", "-");
+    if (name.length() > 63 || !Character.isLetterOrDigit(name.charAt(name.length() - 1))) {
+      String hash = java.util.HexFormat.of().formatHex(sha256(loadBalancerClass)).substring(0, 10);
+      name = name.substring(0, Math.min(name.length(), 52)) + "-" + hash;
+    }
+    return "fairlead.dev/" + name;
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
   }
 
   /**

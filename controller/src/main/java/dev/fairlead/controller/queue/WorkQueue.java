@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a key is never handled by two threads at once; a key added while it is being handled is
  *       handled again afterwards;
  *   <li>failures back off per key, exponentially; fixed delays are honoured;
- *   <li>at most {@code maxInFlight} keys are handled at once, each on its own virtual thread.
+ *   <li>at most {@code maxInFlight} keys are handled at once, each on its own virtual thread;
+ *   <li>background keys (start-up and resync re-checks) wait until no other key is ready, so a
+ *       new Service is never queued behind thousands of routine re-checks.
  * </ul>
  *
  * @param <K> the key type
@@ -41,6 +43,7 @@ public final class WorkQueue<K> implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readyOrClosed = lock.newCondition();
   private final LinkedHashSet<K> ready = new LinkedHashSet<>();
+  private final LinkedHashSet<K> background = new LinkedHashSet<>();
   private final Set<K> processing = new HashSet<>();
   private final Set<K> dirty = new HashSet<>();
   private final Map<K, Delayed> delayed = new HashMap<>();
@@ -88,9 +91,30 @@ public final class WorkQueue<K> implements AutoCloseable {
       if (pending != null) {
         pending.future.cancel(false);
       }
+      background.remove(key);
       if (processing.contains(key)) {
         dirty.add(key);
       } else if (ready.add(key)) {
+        readyOrClosed.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Adds a key at background priority: it is handled only when no normal key is ready. A key that
+   * is already waiting, delayed or being handled is left as it is.
+   *
+   * @param key the key
+   */
+  public void addBackground(K key) {
+    lock.lock();
+    try {
+      if (closed || ready.contains(key) || processing.contains(key) || delayed.containsKey(key)) {
+        return;
+      }
+      if (background.add(key)) {
         readyOrClosed.signal();
       }
     } finally {
@@ -152,7 +176,7 @@ public final class WorkQueue<K> implements AutoCloseable {
   public int depth() {
     lock.lock();
     try {
-      return ready.size() + delayed.size();
+      return ready.size() + background.size() + delayed.size();
     } finally {
       lock.unlock();
     }
@@ -180,14 +204,14 @@ public final class WorkQueue<K> implements AutoCloseable {
         inFlight.acquire();
         lock.lock();
         try {
-          while (ready.isEmpty() && !closed) {
+          while (ready.isEmpty() && background.isEmpty() && !closed) {
             readyOrClosed.await();
           }
           if (closed) {
             inFlight.release();
             return;
           }
-          var iterator = ready.iterator();
+          var iterator = ready.isEmpty() ? background.iterator() : ready.iterator();
           key = iterator.next();
           iterator.remove();
           processing.add(key);
@@ -260,6 +284,7 @@ public final class WorkQueue<K> implements AutoCloseable {
       delayed.values().forEach(d -> d.future.cancel(false));
       delayed.clear();
       ready.clear();
+      background.clear();
       readyOrClosed.signalAll();
     } finally {
       lock.unlock();

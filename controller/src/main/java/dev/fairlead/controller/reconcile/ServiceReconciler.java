@@ -63,8 +63,11 @@ public final class ServiceReconciler {
    *
    * @param spec the spec the provider converged to
    * @param ingress the ingress entries that were published for it
+   * @param staleVersions resourceVersions of the Service from before our last status patch: while
+   *     the cache still shows one of them it simply has not seen our patch yet, so the status is
+   *     not "missing" and must not be written again
    */
-  record Applied(LoadBalancerSpec spec, List<LoadBalancerIngress> ingress) {}
+  record Applied(LoadBalancerSpec spec, List<LoadBalancerIngress> ingress, Set<String> staleVersions) {}
 
   private final ServiceEligibility eligibility;
   private final Function<String, Service> lookup;
@@ -74,6 +77,8 @@ public final class ServiceReconciler {
   private final ServiceWriter writer;
   private final EventRecorder events;
   private final Map<String, Applied> applied = new ConcurrentHashMap<>();
+  /** UIDs whose cleanup finished, until the cache shows our finalizer gone (it may lag behind). */
+  private final Map<String, String> cleanedUp = new ConcurrentHashMap<>();
 
   /**
    * Creates the reconciler.
@@ -133,6 +138,7 @@ public final class ServiceReconciler {
   /** Forgets every remembered spec, for a replica that lost leadership and may lead again later. */
   public void forgetAll() {
     applied.clear();
+    cleanedUp.clear();
   }
 
   /**
@@ -146,6 +152,7 @@ public final class ServiceReconciler {
     Applied previous = applied.get(key);
     try {
       if (service == null) {
+        cleanedUp.remove(key);
         // Gone without our finalizer (someone removed it by force): clean up what we made.
         if (previous != null) {
           provider.ensureDeleted(previous.spec().service());
@@ -160,9 +167,16 @@ public final class ServiceReconciler {
         applied.remove(key);
         previous = null;
       }
-      if (!eligibility.wantsLoadBalancer(service)) {
-        return eligibility.needsCleanup(service) ? cleanup(service, serviceKey, key) : forget(key);
+      if (!eligibility.hasFinalizer(service)) {
+        cleanedUp.remove(key);
       }
+      if (!eligibility.wantsLoadBalancer(service)) {
+        if (!eligibility.needsCleanup(service) || serviceKey.uid().equals(cleanedUp.get(key))) {
+          return forget(key); // nothing to clean, or already cleaned and the cache lags behind
+        }
+        return cleanup(service, serviceKey, key);
+      }
+      cleanedUp.remove(key); // a LoadBalancer again: a later cleanup must run in full
       return ensure(service, key, previous);
     } catch (WriteGate.NotLeaderException e) {
       return Outcome.DONE; // the new leader takes over; nothing to retry here
@@ -192,20 +206,33 @@ public final class ServiceReconciler {
       return Outcome.DONE;
     }
     boolean statusCurrent = previous != null && StatusMapper.isPublished(service, previous.ingress());
+    boolean cacheBehindOurPatch = previous != null
+        && previous.staleVersions().contains(String.valueOf(service.getMetadata().getResourceVersion()));
     if (previous != null && previous.spec().equals(spec)) {
-      if (!statusCurrent) {
-        writer.patchIngress(service, previous.ingress()); // someone changed our status: restore it
+      if (!statusCurrent && !cacheBehindOurPatch) {
+        // Someone else changed our status: restore it.
+        writer.patchIngress(service, previous.ingress());
+        applied.put(key, new Applied(spec, previous.ingress(), Set.of(version(service))));
       }
       return Outcome.DONE;
     }
-    if (previous != null && statusCurrent && previous.spec().sameExceptBackends(spec)) {
+    if (previous != null && (statusCurrent || cacheBehindOurPatch)
+        && previous.spec().sameExceptBackends(spec)) {
       return updateBackends(service, key, previous, spec);
     }
 
+    Set<String> versionsBeforeStatus = new java.util.HashSet<>();
+    versionsBeforeStatus.add(version(service));
     if (!eligibility.hasFinalizer(service)) {
-      writer.addFinalizer(service, eligibility.finalizer());
+      service = writer.addFinalizer(service, eligibility.finalizer());
+      versionsBeforeStatus.add(version(service));
     }
-    events.normal(service, ENSURING, "Ensuring load balancer");
+    // After a restart every Service is ensured once more; when nothing changes for it, say nothing
+    // (10,000 Services would otherwise mean 20,000 identical events on every leader change).
+    boolean quietRecheck = previous == null && !StatusMapper.published(service).isEmpty();
+    if (!quietRecheck) {
+      events.normal(service, ENSURING, "Ensuring load balancer");
+    }
     if (nodes.isEmpty()) {
       events.warning(service, UNAVAILABLE, "There are no available nodes for LoadBalancer");
     }
@@ -220,11 +247,14 @@ public final class ServiceReconciler {
       return new Outcome.Backoff(new ProviderFailureException("no ingress"));
     }
     List<LoadBalancerIngress> ingress = StatusMapper.toIngress(status);
-    if (!StatusMapper.isPublished(service, ingress)) {
+    boolean changed = !StatusMapper.isPublished(service, ingress);
+    if (changed) {
       writer.patchIngress(service, ingress);
     }
-    applied.put(key, new Applied(spec, ingress));
-    events.normal(service, ENSURED, "Ensured load balancer");
+    applied.put(key, new Applied(spec, ingress, changed ? Set.copyOf(versionsBeforeStatus) : Set.of()));
+    if (!quietRecheck || changed) {
+      events.normal(service, ENSURED, "Ensured load balancer");
+    }
     return Outcome.DONE;
   }
 
@@ -235,7 +265,7 @@ public final class ServiceReconciler {
     } catch (LoadBalancerException e) {
       return failed(service, key, UPDATE_FAILED, "Error updating load balancer with new hosts: ", e);
     }
-    applied.put(key, new Applied(spec, previous.ingress()));
+    applied.put(key, new Applied(spec, previous.ingress(), previous.staleVersions()));
     events.normal(
         service,
         UPDATED,
@@ -252,10 +282,14 @@ public final class ServiceReconciler {
     }
     applied.remove(key);
     boolean beingDeleted = service.getMetadata().getDeletionTimestamp() != null;
+    Service current = service;
     if (!beingDeleted && !StatusMapper.published(service).isEmpty()) {
-      writer.patchIngress(service, List.of()); // type changed away: the old address is gone
+      // Type changed away: the old address is gone. The returned object carries the new
+      // resourceVersion, so the finalizer patch below does not fail on our own write.
+      current = writer.patchIngress(service, List.of());
     }
-    writer.removeFinalizer(service, eligibility.finalizer());
+    writer.removeFinalizer(current, eligibility.finalizer());
+    cleanedUp.put(key, serviceKey.uid());
     events.normal(service, DELETED, "Deleted load balancer");
     return Outcome.DONE;
   }
@@ -278,6 +312,10 @@ public final class ServiceReconciler {
         yield new Outcome.Backoff(failure);
       }
     };
+  }
+
+  private static String version(Service service) {
+    return String.valueOf(service.getMetadata().getResourceVersion());
   }
 
   static ServiceKey serviceKey(Service service) {

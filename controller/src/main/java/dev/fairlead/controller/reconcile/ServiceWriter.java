@@ -12,8 +12,9 @@ public interface ServiceWriter {
    *
    * @param service the Service as last seen
    * @param finalizer the finalizer
+   * @return the Service as the API server returned it after the write
    */
-  void addFinalizer(Service service, String finalizer);
+  Service addFinalizer(Service service, String finalizer);
 
   /**
    * Removes a finalizer.
@@ -28,6 +29,7 @@ public interface ServiceWriter {
    *
    * @param service the Service
    * @param ingress the new entries; empty clears them
+   * @return the Service as the API server returned it after the write
    */
-  void patchIngress(Service service, List<LoadBalancerIngress> ingress);
+  Service patchIngress(Service service, List<LoadBalancerIngress> ingress);
 }

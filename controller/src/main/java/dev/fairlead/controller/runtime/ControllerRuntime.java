@@ -232,7 +232,12 @@ public final class ControllerRuntime implements AutoCloseable {
     invoker.recover(publishedStatuses());
     for (Service service : serviceInformer.getStore().list()) {
       if (isRelevant(service)) {
-        work.add(Cache.metaNamespaceKeyFunc(service));
+        // Published Services are only re-checked; those still waiting for an address go first.
+        if (StatusMapper.published(service).isEmpty()) {
+          work.add(Cache.metaNamespaceKeyFunc(service));
+        } else {
+          work.addBackground(Cache.metaNamespaceKeyFunc(service));
+        }
       }
     }
     Duration period = settings.resyncPeriod();
@@ -331,7 +336,7 @@ public final class ControllerRuntime implements AutoCloseable {
     }
     for (Service service : serviceInformer.getStore().list()) {
       if (isRelevant(service)) {
-        work.add(Cache.metaNamespaceKeyFunc(service));
+        work.addBackground(Cache.metaNamespaceKeyFunc(service));
       }
     }
   }

@@ -294,8 +294,43 @@ class ServiceControllerIT {
     create(loadBalancer(NS, "default-class", 80, 30081));
 
     Service published = awaitIngress("mine");
-    assertThat(published.getMetadata().getFinalizers()).containsExactly(ServiceEligibility.CLASS_FINALIZER);
+    assertThat(published.getMetadata().getFinalizers())
+        .containsExactly("fairlead.dev/lb-fairlead.dev-inmemory");
     assertThat(cloud.calls()).noneMatch(c -> c.contains("default-class"));
+  }
+
+  static ControllerSettings withClass(ControllerSettings base, String loadBalancerClass) {
+    return new ControllerSettings(base.providerName(), base.clusterName(),
+        Optional.of(loadBalancerClass), base.concurrency(), base.providerCallsPerSecond(),
+        base.backoff(), base.resyncPeriod(), base.nodeSyncDelay(), base.leaderElection(),
+        base.metricsPort(), base.identity(), base.shutdownGrace());
+  }
+
+  @Test
+  void controllersOfTwoClassesNeverTouchEachOthersServicesEvenAfterTheClassIsCleared() {
+    InMemoryCloud cloudB = new InMemoryCloud();
+    controller = ControllerHarness.start(cluster.client, cloud,
+        withClass(ControllerHarness.fastSettings("class-a"), "example.com/a"));
+    Service a = loadBalancer(NS, "team-a", 80, 30080);
+    a.getSpec().setLoadBalancerClass("example.com/a");
+    create(a);
+    awaitIngress("team-a");
+    try (ControllerHarness b = ControllerHarness.start(cluster.client, cloudB,
+        withClass(ControllerHarness.fastSettings("class-b"), "example.com/b"))) {
+      // Type changed away: the API server requires loadBalancerClass to be cleared with it, so
+      // only the finalizer still says which controller must clean up.
+      Edits.editService(cluster.client, NS, "team-a", s -> {
+        s.getSpec().setType("ClusterIP");
+        s.getSpec().setLoadBalancerClass(null);
+        return s;
+      });
+      await().atMost(WAIT).until(() -> {
+        List<String> finalizers = cluster.service(NS, "team-a").getMetadata().getFinalizers();
+        return finalizers == null || finalizers.isEmpty();
+      });
+      assertThat(cloud.count("ensureDeleted")).isEqualTo(1);
+      assertThat(cloudB.calls()).containsExactly("recover 0");
+    }
   }
 
   @Test

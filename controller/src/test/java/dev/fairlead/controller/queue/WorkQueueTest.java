@@ -143,4 +143,25 @@ class WorkQueueTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void backgroundKeysWaitUntilNoNormalKeyIsReady() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    List<String> handled = new CopyOnWriteArrayList<>();
+    try (WorkQueue<String> queue = new WorkQueue<>("t", 1, FAST, key -> {
+      awaitLatch(gate);
+      handled.add(key);
+      return Outcome.DONE;
+    })) {
+      queue.add("blocker");
+      queue.addBackground("recheck-1");
+      queue.addBackground("recheck-2");
+      queue.add("new-service");
+      queue.addBackground("new-service"); // already waiting at normal priority: unchanged
+      queue.add("recheck-2"); // a real change promotes it
+      gate.countDown();
+      await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 4);
+      assertThat(handled).containsExactly("blocker", "new-service", "recheck-2", "recheck-1");
+    }
+  }
 }
