@@ -123,7 +123,8 @@ public final class ControllerRuntime implements AutoCloseable {
    */
   public void start() {
     if (settings.metricsPort() >= 0) {
-      http = HttpEndpoints.start(settings.metricsPort(), metrics, this::isHealthy, this::isReady);
+      http = HttpEndpoints.start(settings.metricsPort(), metrics.registry(), this::isHealthy,
+          this::isReady);
     }
     nodeInformer = client.nodes().runnableInformer(0);
     nodeInformer.addEventHandler(nodeHandler());

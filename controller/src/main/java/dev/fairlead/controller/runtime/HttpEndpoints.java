@@ -2,8 +2,8 @@ package dev.fairlead.controller.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.fairlead.controller.metrics.ControllerMetrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,17 +15,28 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code /metrics} (Prometheus text format), {@code /healthz} (liveness) and {@code /readyz}
- * (readiness: caches synced), served by the JDK's own HTTP server, so no web framework is needed.
+ * (readiness), served by the JDK's own HTTP server, so no web framework is needed. Used by the
+ * controller and by the bare-metal speaker.
  */
-final class HttpEndpoints implements AutoCloseable {
+public final class HttpEndpoints implements AutoCloseable {
   private final HttpServer server;
 
   private HttpEndpoints(HttpServer server) {
     this.server = server;
   }
 
-  static HttpEndpoints start(
-      int port, ControllerMetrics metrics, BooleanSupplier healthy, BooleanSupplier ready) {
+  /**
+   * Starts the endpoints.
+   *
+   * @param port the port; 0 picks a free one
+   * @param registry the metrics to serve
+   * @param healthy answers {@code /healthz}
+   * @param ready answers {@code /readyz}
+   * @return the running endpoints
+   * @throws UncheckedIOException naming the port if it cannot be bound
+   */
+  public static HttpEndpoints start(
+      int port, PrometheusRegistry registry, BooleanSupplier healthy, BooleanSupplier ready) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -35,7 +46,7 @@ final class HttpEndpoints implements AutoCloseable {
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     server.createContext("/metrics", exchange -> {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
-      writer.write(body, metrics.registry().scrape());
+      writer.write(body, registry.scrape());
       respond(exchange, 200, writer.getContentType(), body.toByteArray());
     });
     server.createContext("/healthz", exchange -> probe(exchange, healthy));
@@ -45,7 +56,12 @@ final class HttpEndpoints implements AutoCloseable {
     return new HttpEndpoints(server);
   }
 
-  int port() {
+  /**
+   * The port listened on.
+   *
+   * @return the port
+   */
+  public int port() {
     return server.getAddress().getPort();
   }
 

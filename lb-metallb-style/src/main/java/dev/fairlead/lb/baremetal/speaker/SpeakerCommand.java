@@ -106,8 +106,9 @@ public final class SpeakerCommand implements Callable<Integer> {
     SpeakerMetrics metrics = new SpeakerMetrics();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Speaker speaker = new Speaker(settings, client, links, metrics);
-    MetricsServer server = settings.metricsPort() < 0 ? null
-        : MetricsServer.start(settings.metricsPort(), metrics, speaker::ready);
+    dev.fairlead.controller.runtime.HttpEndpoints server = settings.metricsPort() < 0 ? null
+        : dev.fairlead.controller.runtime.HttpEndpoints.start(
+            settings.metricsPort(), metrics.registry(), () -> true, speaker::ready);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       speaker.close();
       if (server != null) {
