@@ -41,6 +41,11 @@ final class MockCluster implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // The mock server gives up waiting for open watch connections; test-server shutdown only.
+      System.err.println("MockCluster: " + e.getMessage() + " (test server shutdown, ignored)");
+    }
   }
 }

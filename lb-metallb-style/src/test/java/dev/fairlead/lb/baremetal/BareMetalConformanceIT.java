@@ -12,25 +12,26 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
-/** The bare-metal provider passes the provider conformance kit against the mock API server. */
+/**
+ * The bare-metal provider passes the provider conformance kit against the mock API server.
+ *
+ * <p>Each test gets its own mock API server (created when the kit asks for the first context):
+ * the fabric8 mock server keeps writing watch events to the watches of providers that earlier tests
+ * closed, and such a write can stall it for many seconds. One cluster per test is also what a
+ * provider sees in real life.
+ */
 class BareMetalConformanceIT extends LoadBalancerProviderContract {
-  static MockApi api;
-  /** One client per provider instance, as each controller process has its own; closed at the end. */
-  static final java.util.List<KubernetesClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  @BeforeAll
-  static void startApi() {
-    api = new MockApi();
-    api.createPool("tck", "192.0.2.0/24", "2001:db8::/120");
-  }
+  static final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
+  private MockApi api;
 
   @AfterAll
-  static void stopApi() {
-    clients.forEach(KubernetesClient::close);
-    api.close();
+  static void closeEverything() throws Exception {
+    for (AutoCloseable closeable : opened) {
+      closeable.close();
+    }
   }
 
   @Override
@@ -40,14 +41,15 @@ class BareMetalConformanceIT extends LoadBalancerProviderContract {
 
   @Override
   protected ProviderContext context(String clusterName) {
+    if (api == null) {
+      api = new MockApi();
+      api.createPool("tck", "192.0.2.0/24", "2001:db8::/120");
+      opened.add(api);
+    }
+    KubernetesClient client = api.server.createClient(); // one per provider, as per process
+    opened.add(0, client); // closed before the server
     return new ProviderContext(clusterName, ProviderSettings.empty(), Clock.systemUTC(),
-        ApiCallListener.NONE, Map.of(KubernetesClient.class, newClient()));
-  }
-
-  private static KubernetesClient newClient() {
-    KubernetesClient client = api.server.createClient();
-    clients.add(client);
-    return client;
+        ApiCallListener.NONE, Map.of(KubernetesClient.class, client));
   }
 
   @Override

@@ -46,6 +46,12 @@ final class MockApi implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // The mock server waits a few seconds for open watch connections and then gives up; that is
+      // about the test server's own shutdown, not about the code under test.
+      System.err.println("MockApi: " + e.getMessage() + " (test server shutdown, ignored)");
+    }
   }
 }
