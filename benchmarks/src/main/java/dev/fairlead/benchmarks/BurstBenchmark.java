@@ -44,16 +44,7 @@ public final class BurstBenchmark {
    * @param args ignored
    */
   public static void main(String[] args) {
-    Report report = new Report("burst", "Burst: 1,000 Services at once");
-    int status = 0;
-    try {
-      run(report);
-    } catch (Throwable t) {
-      report.failed(t);
-      status = 1;
-    }
-    report.write();
-    System.exit(status);
+    Report.runAndExit(new Report("burst", "Burst: 1,000 Services at once"), BurstBenchmark::run);
   }
 
   private static void run(Report report) throws Exception {

@@ -38,16 +38,7 @@ public final class HeapBenchmark {
    * @param args ignored
    */
   public static void main(String[] args) {
-    Report report = new Report("heap", "Heap: 10,000 Services and 5,000 Nodes cached");
-    int status = 0;
-    try {
-      run(report);
-    } catch (Throwable t) {
-      report.failed(t);
-      status = 1;
-    }
-    report.write();
-    System.exit(status);
+    Report.runAndExit(new Report("heap", "Heap: 10,000 Services and 5,000 Nodes cached"), HeapBenchmark::run);
   }
 
   private static void run(Report report) throws Exception {

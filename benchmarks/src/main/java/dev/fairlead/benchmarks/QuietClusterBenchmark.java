@@ -32,16 +32,7 @@ public final class QuietClusterBenchmark {
    * @param args ignored
    */
   public static void main(String[] args) {
-    Report report = new Report("quiet-cluster", "Quiet cluster: resync without changes");
-    int status = 0;
-    try {
-      run(report);
-    } catch (Throwable t) {
-      report.failed(t);
-      status = 1;
-    }
-    report.write();
-    System.exit(status);
+    Report.runAndExit(new Report("quiet-cluster", "Quiet cluster: resync without changes"), QuietClusterBenchmark::run);
   }
 
   private static void run(Report report) throws InterruptedException {

@@ -56,16 +56,7 @@ public final class ReconcileOverheadBenchmark {
    * @param args ignored
    */
   public static void main(String[] args) {
-    Report report = new Report("reconcile-overhead", "Reconcile overhead (zero-latency provider)");
-    int status = 0;
-    try {
-      run(report);
-    } catch (Throwable t) {
-      report.failed(t);
-      status = 1;
-    }
-    report.write();
-    System.exit(status);
+    Report.runAndExit(new Report("reconcile-overhead", "Reconcile overhead (zero-latency provider)"), ReconcileOverheadBenchmark::run);
   }
 
   private static void run(Report report) {

@@ -271,4 +271,26 @@ final class Report {
     return rows;
   }
 
+
+  /** A benchmark body: fills the report, throws on any failure. */
+  @FunctionalInterface
+  interface Body {
+    void run(Report report) throws Exception;
+  }
+
+  /**
+   * Runs a benchmark's body, records a failure in the report instead of losing it, writes the
+   * report and exits with 0 or 1 (each benchmark runs in its own JVM).
+   */
+  static void runAndExit(Report report, Body body) {
+    int status = 0;
+    try {
+      body.run(report);
+    } catch (Throwable t) {
+      report.failed(t);
+      status = 1;
+    }
+    report.write();
+    System.exit(status);
+  }
 }

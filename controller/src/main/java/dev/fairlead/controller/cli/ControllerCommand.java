@@ -11,9 +11,6 @@ import dev.fairlead.lb.api.ProviderSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +19,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /** {@code fairlead controller}: runs the Service controller until stopped. */
@@ -103,7 +99,7 @@ final class ControllerCommand implements Callable<Integer> {
     LoadBalancerProviderFactory factory = ProviderRegistry.load().require(provider);
     ProviderSettings providerSettings =
         providerConfig == null ? ProviderSettings.empty() : ProviderConfigFile.read(providerConfig);
-    Config config = kubernetesConfig();
+    Config config = Kubeconfigs.load(kubeconfig);
     String identity = identity();
     ControllerSettings settings =
         new ControllerSettings(
@@ -161,25 +157,6 @@ final class ControllerCommand implements Callable<Integer> {
     }
   }
 
-  private Config kubernetesConfig() {
-    if (kubeconfig == null) {
-      return Config.autoConfigure(null);
-    }
-    String content;
-    try {
-      content = Files.readString(kubeconfig);
-    } catch (NoSuchFileException e) {
-      throw new CliException("kubeconfig " + kubeconfig + " does not exist");
-    } catch (IOException e) {
-      throw new CliException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
-    }
-    try {
-      return Config.fromKubeconfig(content);
-    } catch (RuntimeException e) {
-      throw new CliException("kubeconfig " + kubeconfig + " is not valid: " + e.getMessage());
-    }
-  }
-
   private String leaseNamespace() {
     if (leaseNamespace != null) {
       return leaseNamespace;
@@ -195,18 +172,5 @@ final class ControllerCommand implements Callable<Integer> {
     }
     String host = System.getenv().getOrDefault("HOSTNAME", "fairlead");
     return host + "-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** Parses durations with the same syntax as provider settings ({@code 500ms}, {@code 5s}, ISO). */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        return ProviderSettings.parseDuration(value);
-      } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' is not a duration such as 500ms, 5s or 2m");
-      }
-    }
   }
 }

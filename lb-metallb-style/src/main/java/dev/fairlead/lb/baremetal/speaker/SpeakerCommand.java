@@ -1,17 +1,15 @@
 package dev.fairlead.lb.baremetal.speaker;
 
 import dev.fairlead.controller.cli.CliException;
-import dev.fairlead.lb.api.ProviderSettings;
+import dev.fairlead.controller.cli.DurationConverter;
+import dev.fairlead.controller.cli.Kubeconfigs;
 import dev.fairlead.lb.baremetal.speaker.net.Link;
 import dev.fairlead.lb.baremetal.speaker.net.Links;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +21,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code fairlead speaker}: the bare-metal ARP/NDP speaker, one per node (DaemonSet). */
 @Command(
@@ -102,7 +98,7 @@ public final class SpeakerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SpeakerSettings settings = settings();
     List<Link> links = links(settings);
-    Config config = kubernetesConfig();
+    Config config = Kubeconfigs.load(kubeconfig);
     SpeakerMetrics metrics = new SpeakerMetrics();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Speaker speaker = new Speaker(settings, client, links, metrics);
@@ -214,34 +210,4 @@ public final class SpeakerCommand implements Callable<Integer> {
     }
   }
 
-  private Config kubernetesConfig() {
-    if (kubeconfig == null) {
-      return Config.autoConfigure(null);
-    }
-    String content;
-    try {
-      content = Files.readString(kubeconfig);
-    } catch (NoSuchFileException e) {
-      throw new CliException("kubeconfig " + kubeconfig + " does not exist");
-    } catch (IOException e) {
-      throw new CliException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
-    }
-    try {
-      return Config.fromKubeconfig(content);
-    } catch (RuntimeException e) {
-      throw new CliException("kubeconfig " + kubeconfig + " is not valid: " + e.getMessage());
-    }
-  }
-
-  /** The project's one duration syntax ({@code 150ms}, {@code 2s}, ISO-8601), as for the controller. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        return ProviderSettings.parseDuration(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("'" + value + "' is not a duration such as 150ms or 2s");
-      }
-    }
-  }
 }
