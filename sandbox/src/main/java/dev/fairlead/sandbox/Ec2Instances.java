@@ -210,7 +210,7 @@ final class Ec2Instances {
         String ip = children(item, "privateIpAddress").stream().findFirst().map(Element::getTextContent)
             .orElse("");
         if (!id.isEmpty()) {
-          out.add(new SandboxNodes.Instance("aws:///" + zone + "/" + id, zone, ip));
+          out.add(new SandboxNodes.Instance("aws:///" + zone + "/" + id, zone, region, ip));
         }
       }
     }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,15 +50,22 @@ public final class Sandbox implements AutoCloseable {
   private final LoadBalancerProvider provider;
   private final ControllerRuntime runtime;
   private final Path kubeconfig;
+  private final Optional<SandboxCloud> cloud;
+  private final Optional<Path> cloudEnv;
+  private final List<String> cloudHints;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Sandbox(SandboxApiServer api, KubernetesClient client, LoadBalancerProvider provider,
-      ControllerRuntime runtime, Path kubeconfig) {
+      ControllerRuntime runtime, Path kubeconfig, Optional<SandboxCloud> cloud, Optional<Path> cloudEnv,
+      List<String> cloudHints) {
     this.api = api;
     this.client = client;
     this.provider = provider;
     this.runtime = runtime;
     this.kubeconfig = kubeconfig;
+    this.cloud = cloud;
+    this.cloudEnv = cloudEnv;
+    this.cloudHints = cloudHints;
   }
 
   /**
@@ -72,10 +80,7 @@ public final class Sandbox implements AutoCloseable {
     LoadBalancerProviderFactory factory = requireProvider(options.provider());
     ProviderSettings configured = options.providerConfig() == null
         ? ProviderSettings.empty() : ProviderConfigFile.read(options.providerConfig());
-    Optional<Ec2Instances> ec2 = Optional.empty();
-    if (factory.name().equals("aws")) {
-      ec2 = Optional.of(Ec2Instances.fromSettings(configured, options.providerConfig()));
-    }
+    Optional<SandboxCloud> cloud = SandboxCloud.forProvider(factory.name(), configured, options.providerConfig());
     SandboxApiServer api;
     try {
       api = SandboxApiServer.start(options.host(), options.port());
@@ -87,25 +92,20 @@ public final class Sandbox implements AutoCloseable {
     LoadBalancerProvider provider = null;
     try {
       ProviderSettings settings = configured;
+      Map<String, String> environment = Map.of();
+      List<String> hints = List.of();
       Clock clock = Clock.systemUTC();
       if (factory.name().equals(BAREMETAL)) {
         api.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", Json.write(poolCrd()));
       }
       List<ObjectNode> nodes;
-      if (ec2.isPresent()) {
-        Ec2Instances.Launch launch = ec2.get().prepare(options.nodes(), CLUSTER);
-        nodes = SandboxNodes.cloud(launch.instances(), clock.instant());
-        if (settings.optional("vpcId").isEmpty() && launch.vpcId().isPresent()) {
-          java.util.Map<String, String> values = new java.util.LinkedHashMap<>(settings.values());
-          values.put("vpcId", launch.vpcId().get());
-          settings = ProviderSettings.of(values);
-        }
+      if (cloud.isPresent()) {
+        SandboxCloud.Prepared prepared = cloud.get().prepare(options.nodes(), CLUSTER);
+        nodes = SandboxNodes.cloud(prepared.instances(), clock.instant());
+        settings = prepared.settings();
+        environment = prepared.environment();
+        hints = prepared.hints();
       } else {
-        if (!factory.name().equals(BAREMETAL) && options.nodes() > 0) {
-          // gcp/azure once installed: the sandbox does not create their instances (yet).
-          LOG.warn("The sandbox creates no {} instances: its {} Nodes have no providerID, so the provider"
-              + " may not find backends for them", factory.name(), options.nodes());
-        }
         nodes = SandboxNodes.bareMetal(options.nodes(), clock.instant());
       }
       for (ObjectNode node : nodes) {
@@ -122,7 +122,9 @@ public final class Sandbox implements AutoCloseable {
           settings(factory.name()), metrics, clock);
       runtime.start();
       Path kubeconfig = api.writeKubeconfig(options.kubeconfig());
-      return new Sandbox(api, client, provider, runtime, kubeconfig);
+      Optional<Path> cloudEnv = environment.isEmpty() ? Optional.empty()
+          : Optional.of(writeCloudEnv(kubeconfig.resolveSibling("cloud.env"), environment));
+      return new Sandbox(api, client, provider, runtime, kubeconfig, cloud, cloudEnv, hints);
     } catch (RuntimeException e) {
       if (provider != null) {
         provider.close();
@@ -131,7 +133,28 @@ public final class Sandbox implements AutoCloseable {
         client.close();
       }
       api.close();
+      cloud.ifPresent(SandboxCloud::close);
       throw e;
+    }
+  }
+
+  /**
+   * Writes {@code export NAME='value'} lines a shell can source.
+   *
+   * @param file where
+   * @param environment the variables
+   * @return the file
+   */
+  static Path writeCloudEnv(Path file, Map<String, String> environment) {
+    StringBuilder b = new StringBuilder("# Written by 'fairlead sandbox': source it to point the cloud's CLI at the sandbox.\n");
+    new java.util.TreeMap<>(environment).forEach((k, v) ->
+        b.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, b.toString());
+      return file.toAbsolutePath();
+    } catch (IOException e) {
+      throw new CliException("cannot write " + file + ": " + e.getMessage());
     }
   }
 
@@ -204,7 +227,25 @@ public final class Sandbox implements AutoCloseable {
     return kubeconfig;
   }
 
-  /** Stops the controller, then the provider, the client and the API. Idempotent. */
+  /**
+   * Where the cloud's environment file was written, if the provider has a cloud.
+   *
+   * @return the absolute path of {@code cloud.env}
+   */
+  public Optional<Path> cloudEnv() {
+    return cloudEnv;
+  }
+
+  /**
+   * Lines for the banner about the cloud behind the Nodes.
+   *
+   * @return the hints, possibly empty
+   */
+  public List<String> cloudHints() {
+    return cloudHints;
+  }
+
+  /** Stops the controller, then the provider, the client, the API and the cloud. Idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -215,5 +256,6 @@ public final class Sandbox implements AutoCloseable {
     provider.close();
     client.close();
     api.close();
+    cloud.ifPresent(SandboxCloud::close);
   }
 }

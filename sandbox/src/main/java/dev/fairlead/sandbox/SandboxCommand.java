@@ -98,6 +98,9 @@ public final class SandboxCommand implements Callable<Integer> {
     if (options.provider().equals(Sandbox.BAREMETAL)) {
       b.append("  kubectl get ipaddresspools\n");
     }
+    sandbox.cloudEnv().ifPresent(env -> b.append("\nThe ").append(options.provider())
+        .append(" cloud behind the Nodes: source ").append(env).append(" first, then\n"));
+    sandbox.cloudHints().forEach(h -> b.append("  ").append(h).append('\n'));
     b.append("\nPress Ctrl-C to stop.");
     return b.toString();
   }

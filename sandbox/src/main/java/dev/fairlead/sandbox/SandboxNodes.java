@@ -16,10 +16,11 @@ final class SandboxNodes {
    * A cloud instance backing a node.
    *
    * @param providerId e.g. {@code aws:///eu-west-1a/i-0123}
-   * @param zone the availability zone
+   * @param zone the availability zone ({@code topology.kubernetes.io/zone})
+   * @param region the region ({@code topology.kubernetes.io/region})
    * @param privateIp its private address
    */
-  record Instance(String providerId, String zone, String privateIp) {}
+  record Instance(String providerId, String zone, String region, String privateIp) {}
 
   /**
    * Bare-metal nodes: no providerID, InternalIP 192.0.2.11.. and 2001:db8:0:1::11...
@@ -32,7 +33,7 @@ final class SandboxNodes {
     List<ObjectNode> out = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
       String name = "sandbox-node-" + i;
-      out.add(node(name, null, null, List.of("192.0.2." + (10 + i), "2001:db8:0:1::" + (10 + i)), now));
+      out.add(node(name, null, null, null, List.of("192.0.2." + (10 + i), "2001:db8:0:1::" + (10 + i)), now));
     }
     return out;
   }
@@ -48,21 +49,21 @@ final class SandboxNodes {
     List<ObjectNode> out = new ArrayList<>();
     for (int i = 0; i < instances.size(); i++) {
       Instance instance = instances.get(i);
-      out.add(node("sandbox-node-" + (i + 1), instance.providerId(), instance.zone(),
+      out.add(node("sandbox-node-" + (i + 1), instance.providerId(), instance.zone(), instance.region(),
           List.of(instance.privateIp()), now));
     }
     return out;
   }
 
-  private static ObjectNode node(String name, String providerId, String zone, List<String> addresses, Instant now) {
+  private static ObjectNode node(String name, String providerId, String zone, String region,
+      List<String> addresses, Instant now) {
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
     ObjectNode node = Json.object().put("apiVersion", "v1").put("kind", "Node");
     ObjectNode labels = node.putObject("metadata").put("name", name).putObject("labels");
     labels.put("kubernetes.io/hostname", name).put("kubernetes.io/os", "linux")
         .put("kubernetes.io/arch", "amd64");
     if (zone != null) {
-      labels.put("topology.kubernetes.io/zone", zone)
-          .put("topology.kubernetes.io/region", zone.replaceAll("[a-z]$", ""));
+      labels.put("topology.kubernetes.io/zone", zone).put("topology.kubernetes.io/region", region);
     }
     ObjectNode spec = node.putObject("spec");
     if (providerId != null) {

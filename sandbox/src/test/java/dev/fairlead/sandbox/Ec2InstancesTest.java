@@ -23,13 +23,13 @@ class Ec2InstancesTest {
   void parsesInstancesIntoProviderIds() {
     List<SandboxNodes.Instance> instances = Ec2Instances.instances(RESPONSE.strip(), "eu-west-1");
     assertThat(instances).containsExactly(
-        new SandboxNodes.Instance("aws:///eu-west-1b/i-0abc", "eu-west-1b", "192.0.2.10"),
-        new SandboxNodes.Instance("aws:///eu-west-1a/i-0def", "eu-west-1a", "192.0.2.11"));
+        new SandboxNodes.Instance("aws:///eu-west-1b/i-0abc", "eu-west-1b", "eu-west-1", "192.0.2.10"),
+        new SandboxNodes.Instance("aws:///eu-west-1a/i-0def", "eu-west-1a", "eu-west-1", "192.0.2.11"));
   }
 
   @Test
   void cloudNodesCarryProviderIdZoneAndAddress() {
-    var nodes = SandboxNodes.cloud(List.of(new SandboxNodes.Instance("aws:///eu-west-1b/i-0abc", "eu-west-1b",
+    var nodes = SandboxNodes.cloud(List.of(new SandboxNodes.Instance("aws:///eu-west-1b/i-0abc", "eu-west-1b", "eu-west-1",
         "192.0.2.10")), Instant.parse("2026-01-01T00:00:00Z"));
     assertThat(nodes.get(0).at("/spec/providerID").asText()).isEqualTo("aws:///eu-west-1b/i-0abc");
     assertThat(nodes.get(0).at("/metadata/labels/topology.kubernetes.io~1zone").asText()).isEqualTo("eu-west-1b");
