@@ -92,7 +92,7 @@ class DecoderFuzzTest {
           return switch (kind) {
             case 0 -> { // flip up to `count` octets, also inside the header
               for (int i = 0; i < count; i++) {
-                m[(at + i * 7) % m.length] ^= (byte) (value == 0 ? 1 : value);
+                m[(at + i * 7) % m.length] ^= value == 0 ? 1 : value;
               }
               yield m;
             }
