@@ -105,6 +105,16 @@ public final class Session {
   }
 
   /**
+   * The codec for this connection: 2- or 4-octet AS numbers once the OPENs are exchanged.
+   *
+   * @return the codec
+   */
+  public dev.fairlead.lb.baremetal.speaker.bgp.wire.Codec codec() {
+    return negotiated != null ? negotiated.codec()
+        : dev.fairlead.lb.baremetal.speaker.bgp.wire.Codec.BEFORE_OPEN;
+  }
+
+  /**
    * The routes the peer currently has from this session.
    *
    * @return the Adj-RIB-Out (read it, do not change it)
