@@ -10,6 +10,7 @@ import dev.fairlead.lb.baremetal.speaker.bgp.wire.BgpMessage;
 import dev.fairlead.lb.baremetal.speaker.bgp.wire.Codec;
 import dev.fairlead.lb.baremetal.speaker.bgp.wire.Family;
 import dev.fairlead.lb.baremetal.speaker.bgp.wire.MessageError;
+import dev.fairlead.lb.baremetal.speaker.bgp.wire.Update;
 import dev.fairlead.lb.baremetal.speaker.net.TcpConnection;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -46,6 +46,12 @@ final class PeerSession implements AutoCloseable {
     void sent(PeerSession session, BgpMessage message);
 
     void warn(PeerSession session, String message);
+
+    /** The state changed. */
+    default void state(PeerSession session, Session.State state) {}
+
+    /** The number of prefixes the peer has from this node changed (or may have). */
+    default void advertised(PeerSession session, Map<Family, Integer> counts) {}
   }
 
   /**
@@ -120,22 +126,6 @@ final class PeerSession implements AutoCloseable {
   }
 
   /**
-   * Prefixes the peer has, per family, as of now (read on the actor thread).
-   *
-   * @return counts
-   */
-  Map<Family, Integer> advertisedCounts() {
-    try {
-      return CompletableFuture.supplyAsync(() -> Map.of(
-          Family.IPV4_UNICAST, session.ribOut().count(Family.IPV4_UNICAST),
-          Family.IPV6_UNICAST, session.ribOut().count(Family.IPV6_UNICAST)), actor)
-          .get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return Map.of();
-    }
-  }
-
-  /**
    * Tears the session down with {@link Session#stop} (BFD down: it reconnects with backoff).
    *
    * @param reason why
@@ -176,7 +166,10 @@ final class PeerSession implements AutoCloseable {
   }
 
   private void perform(List<Action> actions) {
+    boolean routesChanged = false;
     for (Action action : actions) {
+      routesChanged |= action instanceof Action.Down
+          || (action instanceof Action.Send send && send.message() instanceof Update);
       switch (action) {
         case Action.Connect c -> connect();
         case Action.Send s -> write(s.message());
@@ -186,7 +179,16 @@ final class PeerSession implements AutoCloseable {
         case Action.Warn w -> listener.warn(this, w.message());
       }
     }
-    state = session.state();
+    Session.State now = session.state();
+    if (now != state) {
+      state = now;
+      listener.state(this, now);
+    }
+    if (routesChanged) {
+      listener.advertised(this, Map.of(
+          Family.IPV4_UNICAST, session.ribOut().count(Family.IPV4_UNICAST),
+          Family.IPV6_UNICAST, session.ribOut().count(Family.IPV6_UNICAST)));
+    }
     reschedule();
   }
 
