@@ -15,7 +15,7 @@ public record BGPPeerStatus(Map<String, Session> nodes) {
   /**
    * One node's session.
    *
-   * @param state Idle, Connect, OpenSent, OpenConfirm or Established
+   * @param state Established or Down
    * @param since when it entered that state (RFC 3339)
    * @param lastError why the session last went down or could not start
    * @param prefixesIPv4 IPv4 prefixes the router has from this node

@@ -238,7 +238,7 @@ public final class BfdService implements AutoCloseable {
           }
         }
         case BfdSession.Event.StateChanged c -> {
-          LOG.info("BFD {} -> {}: {} (diagnostic {})", r.peer.getHostAddress(), c.to(), c.from(),
+          LOG.info("BFD with {}: {} -> {} (diagnostic {})", r.peer.getHostAddress(), c.from(), c.to(),
               c.diagnostic());
           try {
             listener.changed(r.peer, c.from(), c.to(), c.diagnostic());

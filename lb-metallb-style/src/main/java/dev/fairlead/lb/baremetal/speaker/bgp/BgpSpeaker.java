@@ -196,9 +196,14 @@ public final class BgpSpeaker implements AutoCloseable {
 
     @Override
     public void state(PeerSession s, Session.State to) {
+      boolean establishedChanged = (to == Session.State.ESTABLISHED) != (state == Session.State.ESTABLISHED);
       state = to;
-      since = Instant.now();
-      publish();
+      if (establishedChanged) {
+        since = Instant.now();
+        publish();
+      }
+      // Idle/Connect/OpenSent flips while a router is unreachable are not written (one API write
+      // per attempt per node would add up); the status changes when the error text does.
     }
 
     @Override
@@ -209,7 +214,8 @@ public final class BgpSpeaker implements AutoCloseable {
     }
 
     void publish() {
-      status.peer(config.name(), new BGPPeerStatus.Session(stateName(state),
+      status.peer(config.name(), new BGPPeerStatus.Session(
+          state == Session.State.ESTABLISHED ? "Established" : "Down",
           since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), lastError,
           counts.getOrDefault(Family.IPV4_UNICAST, 0), counts.getOrDefault(Family.IPV6_UNICAST, 0),
           bfdState));
@@ -385,16 +391,6 @@ public final class BgpSpeaker implements AutoCloseable {
   private static ObjectReference advertisementRef(String name) {
     return new ObjectReferenceBuilder().withApiVersion("baremetal.fairlead.dev/v1alpha1")
         .withKind("BGPAdvertisement").withName(name).build();
-  }
-
-  private static String stateName(Session.State state) {
-    return switch (state) {
-      case IDLE -> "Idle";
-      case CONNECT -> "Connect";
-      case OPEN_SENT -> "OpenSent";
-      case OPEN_CONFIRM -> "OpenConfirm";
-      case ESTABLISHED -> "Established";
-    };
   }
 
   /**

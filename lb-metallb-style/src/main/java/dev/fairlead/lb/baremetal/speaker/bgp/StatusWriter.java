@@ -84,7 +84,7 @@ final class StatusWriter implements AutoCloseable {
     String kind = key.substring(0, key.indexOf('/'));
     String name = key.substring(key.indexOf('/') + 1);
     Map<String, Object> entry = new HashMap<>();
-    entry.put(node, value == Removed.INSTANCE ? null : value);
+    entry.put(node, value == Removed.INSTANCE ? null : fields((Record) value));
     try {
       String patch = JSON.writeValueAsString(Map.of("status", Map.of("nodes", entry)));
       Class<? extends HasMetadata> type = kind.equals("BGPPeer") ? BGPPeer.class : BGPAdvertisement.class;
@@ -97,6 +97,19 @@ final class StatusWriter implements AutoCloseable {
       // Deleted objects have no status to write; anything else is retried with the next change.
       LOG.debug("could not write the status of {}: {}", key, e.getMessage());
     }
+  }
+
+  /** Every component, nulls included: in a merge patch a null removes a field set earlier. */
+  private static Map<String, Object> fields(Record value) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (java.lang.reflect.RecordComponent c : value.getClass().getRecordComponents()) {
+      try {
+        fields.put(c.getName(), c.getAccessor().invoke(value));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return fields;
   }
 
   @Override
