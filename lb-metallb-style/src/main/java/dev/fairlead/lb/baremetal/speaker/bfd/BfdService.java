@@ -37,8 +37,9 @@ public final class BfdService implements AutoCloseable {
      * @param from old state
      * @param to new state
      * @param diagnostic local diagnostic
+     * @param peerAdminDown the peer went AdminDown (not a path failure, RFC 5882 §3.2)
      */
-    void changed(InetAddress peer, State from, State to, int diagnostic);
+    void changed(InetAddress peer, State from, State to, int diagnostic, boolean peerAdminDown);
   }
 
   private final Listener listener;
@@ -241,7 +242,7 @@ public final class BfdService implements AutoCloseable {
           LOG.info("BFD with {}: {} -> {} (diagnostic {})", r.peer.getHostAddress(), c.from(), c.to(),
               c.diagnostic());
           try {
-            listener.changed(r.peer, c.from(), c.to(), c.diagnostic());
+            listener.changed(r.peer, c.from(), c.to(), c.diagnostic(), c.peerAdminDown());
           } catch (RuntimeException ex) {
             LOG.error("BFD listener failed", ex);
           }

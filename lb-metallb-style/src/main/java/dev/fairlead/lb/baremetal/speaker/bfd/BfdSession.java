@@ -42,8 +42,22 @@ public final class BfdSession {
      * @param from old state
      * @param to new state
      * @param diagnostic the local diagnostic after the change
+     * @param peerAdminDown the peer took its side administratively down, which RFC 5882 §3.2
+     *     says is not a path failure: clients keep their sessions
      */
-    record StateChanged(State from, State to, int diagnostic) implements Event {}
+    record StateChanged(State from, State to, int diagnostic, boolean peerAdminDown)
+        implements Event {
+      /**
+       * A change not caused by the peer's AdminDown.
+       *
+       * @param from old state
+       * @param to new state
+       * @param diagnostic the local diagnostic
+       */
+      public StateChanged(State from, State to, int diagnostic) {
+        this(from, to, diagnostic, false);
+      }
+    }
   }
 
   private final BfdSettings settings;
@@ -232,7 +246,8 @@ public final class BfdSession {
       desiredMinTx = slowTx();
       polling = false;
     }
-    events.add(new Event.StateChanged(from, to, diag));
+    events.add(new Event.StateChanged(from, to, diag, remoteState == State.ADMIN_DOWN
+        && diag == DIAG_NEIGHBOR_DOWN));
   }
 
   private long slowTx() {

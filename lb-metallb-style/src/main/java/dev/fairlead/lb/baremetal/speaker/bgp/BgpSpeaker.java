@@ -352,7 +352,8 @@ public final class BgpSpeaker implements AutoCloseable {
         Duration.ofSeconds(1), peer.connectTime());
   }
 
-  private void bfdChanged(InetAddress peer, BfdPacket.State from, BfdPacket.State to, int diag) {
+  private void bfdChanged(InetAddress peer, BfdPacket.State from, BfdPacket.State to, int diag,
+      boolean peerAdminDown) {
     for (Running r : sessions.values()) {
       if (r.config.address().equals(peer)) {
         r.bfdState = switch (to) {
@@ -362,7 +363,7 @@ public final class BgpSpeaker implements AutoCloseable {
           case ADMIN_DOWN -> "AdminDown";
         };
         metrics.bfd(r.config.name(), to == BfdPacket.State.UP);
-        if (from == BfdPacket.State.UP && to == BfdPacket.State.DOWN) {
+        if (from == BfdPacket.State.UP && to == BfdPacket.State.DOWN && !peerAdminDown) {
           LOG.warn("peer {}: BFD down (diagnostic {}): resetting the BGP session",
               r.config.name(), diag);
           r.session.interrupt(Session.StopReason.BFD_DOWN);

@@ -76,13 +76,21 @@ class BfdSessionTest {
   }
 
   /** Random datagrams are either a packet or discarded with a reason; nothing else escapes. */
-  @net.jqwik.api.Property(tries = 2000)
-  void randomDatagramsNeverCrashTheDecoder(@net.jqwik.api.ForAll byte[] data) {
-    try {
-      BfdPacket p = BfdPacket.decode(data, data.length);
-      assertThat(p.myDiscriminator()).isNotZero();
-    } catch (IllegalArgumentException expected) {
-      assertThat(expected.getMessage()).isNotBlank();
+  @Test
+  void randomDatagramsNeverCrashTheDecoder() {
+    SplittableRandom random = new SplittableRandom(20261201L);
+    for (int i = 0; i < 5000; i++) {
+      byte[] data = new byte[random.nextInt(40)];
+      random.nextBytes(data);
+      if (data.length > 0 && random.nextBoolean()) {
+        data[0] = 0x20; // version 1, so more datagrams get past the first check
+      }
+      try {
+        BfdPacket p = BfdPacket.decode(data, data.length);
+        assertThat(p.myDiscriminator()).isNotZero();
+      } catch (IllegalArgumentException expected) {
+        assertThat(expected.getMessage()).isNotBlank();
+      }
     }
   }
 
@@ -198,7 +206,9 @@ class BfdSessionTest {
         t -> assertThat(t.packet().state()).isEqualTo(State.ADMIN_DOWN)));
     assertThat(link.a.nextDeadline()).isEqualTo(Long.MAX_VALUE);
     List<Event> atPeer = link.b.received(link.now, ((Event.Transmit) events.getLast()).packet());
-    assertThat(atPeer).contains(new Event.StateChanged(State.UP, State.DOWN, BfdSession.DIAG_NEIGHBOR_DOWN));
+    // RFC 5882 §3.2: the peer sees Down, flagged as an administrative stop, not a path failure
+    assertThat(atPeer).contains(
+        new Event.StateChanged(State.UP, State.DOWN, BfdSession.DIAG_NEIGHBOR_DOWN, true));
   }
 
   @Test

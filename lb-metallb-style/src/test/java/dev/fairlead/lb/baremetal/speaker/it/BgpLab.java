@@ -179,7 +179,15 @@ final class BgpLab implements AutoCloseable {
         null, null, List.of(new LabelSelectorBuilder().addToMatchLabels("bgp", nodeLabel).build()),
         null, new BGPPeerSpec.SecretReference("bgp-password", "default"), bfd.orElse(null),
         gracefulRestart, true, null, null, null));
-    cluster.client.resources(BGPPeer.class).resource(p).createOr(op -> op.update());
+    // The speakers patch the status all the time: change the spec without a resourceVersion race.
+    if (cluster.client.resources(BGPPeer.class).withName(name).get() == null) {
+      cluster.client.resources(BGPPeer.class).resource(p).create();
+    } else {
+      cluster.client.resources(BGPPeer.class).withName(name).edit(old -> {
+        old.setSpec(p.getSpec());
+        return old;
+      });
+    }
   }
 
   void advertisement(String name, List<String> communities) {

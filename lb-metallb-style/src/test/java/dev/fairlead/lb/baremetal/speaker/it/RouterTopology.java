@@ -176,15 +176,11 @@ final class RouterTopology implements AutoCloseable {
   }
 
   static String exec(String ns, String... command) {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    full.addAll(List.of(command));
-    return must(full.toArray(String[]::new));
+    return Topology.exec(ns, command);
   }
 
   static Shell.Result tryExec(int timeoutSeconds, String ns, String... command) {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    full.addAll(List.of(command));
-    return Shell.run(timeoutSeconds, full);
+    return Topology.tryExec(timeoutSeconds, ns, command);
   }
 
   private synchronized void cleanUp() {
