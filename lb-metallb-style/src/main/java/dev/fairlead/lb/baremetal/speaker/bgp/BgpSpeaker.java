@@ -169,7 +169,9 @@ public final class BgpSpeaker implements AutoCloseable {
       lastError = down.reason();
       down.received().ifPresent(n -> metrics.notification(config.name(), false, n));
       if (down.wasEstablished()) {
-        metrics.up(config.name(), false);
+        if (current()) {
+          metrics.up(config.name(), false);
+        }
         record("Warning", SESSION_DOWN, "node " + node + ": session with "
             + config.address().getHostAddress() + " down: " + down.reason());
       }
@@ -209,11 +211,21 @@ public final class BgpSpeaker implements AutoCloseable {
     @Override
     public void advertised(PeerSession s, Map<Family, Integer> counts) {
       this.counts = counts;
-      counts.forEach((f, c) -> metrics.prefixes(config.name(), f, c));
+      if (current()) {
+        counts.forEach((f, c) -> metrics.prefixes(config.name(), f, c));
+      }
       publish();
     }
 
+    /** Whether this is still the peer's session (a replaced one winds down on its own). */
+    boolean current() {
+      return sessions.get(config.name()) == this;
+    }
+
     void publish() {
+      if (!current()) {
+        return;
+      }
       status.peer(config.name(), new BGPPeerStatus.Session(
           state == Session.State.ESTABLISHED ? "Established" : "Down",
           since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), lastError,

@@ -275,6 +275,12 @@ class BgpFrrIT {
       assertThat(peer.getStatus().nodes().get("node1").prefixesIPv4()).isEqualTo(1);
       assertThat(peer.getStatus().nodes().get("node1").prefixesIPv6()).isEqualTo(1);
     });
+    String metrics = lab.metrics("node1");
+    assertThat(metrics).contains("fairlead_bgp_session_up{peer=\"rtr-bfd\"} 1.0")
+        .contains("fairlead_bgp_prefixes_advertised{family=\"ipv4\",peer=\"rtr-bfd\"} 1.0")
+        .contains("fairlead_bgp_prefixes_advertised{family=\"ipv6\",peer=\"rtr-bfd\"} 1.0")
+        .contains("fairlead_bfd_session_up{peer=\"rtr-bfd\"} 1.0")
+        .containsPattern("fairlead_bgp_updates_sent_total\\{peer=\"rtr-bfd\"} [1-9]");
 
     lab.frr.configureBgp(BgpLab.ROUTER_AS,
         "neighbor " + v4("node1") + " shutdown message planned maintenance");

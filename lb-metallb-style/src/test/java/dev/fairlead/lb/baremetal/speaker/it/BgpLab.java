@@ -179,14 +179,23 @@ final class BgpLab implements AutoCloseable {
         null, null, List.of(new LabelSelectorBuilder().addToMatchLabels("bgp", nodeLabel).build()),
         null, new BGPPeerSpec.SecretReference("bgp-password", "default"), bfd.orElse(null),
         gracefulRestart, true, null, null, null));
-    // The speakers patch the status all the time: change the spec without a resourceVersion race.
     if (cluster.client.resources(BGPPeer.class).withName(name).get() == null) {
       cluster.client.resources(BGPPeer.class).resource(p).create();
-    } else {
-      cluster.client.resources(BGPPeer.class).withName(name).edit(old -> {
-        old.setSpec(p.getSpec());
-        return old;
-      });
+      return;
+    }
+    // The speakers patch the status all the time: retry the spec change on a conflict.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        cluster.client.resources(BGPPeer.class).withName(name).edit(old -> {
+          old.setSpec(p.getSpec());
+          return old;
+        });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 20) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -214,6 +223,8 @@ final class BgpLab implements AutoCloseable {
     }
     speakers.put(node, net.spawn(net.nodeNamespaces.get(node), logs.resolve("speaker-" + node + ".log"),
         List.of(SpeakerProcess.javaBinary(), "-Xmx128m", "-XX:+UseSerialGC",
+            // the mock API server shares two overloaded cores with everything else here
+            "-Dkubernetes.request.timeout=60000",
             "-XX:TieredStopAtLevel=1", "-Xss512k", "--enable-native-access=ALL-UNNAMED",
             "-cp", System.getProperty("java.class.path"), "dev.fairlead.controller.cli.Fairlead",
             "speaker", "--node-name", node, "--interfaces", "eth0",
@@ -247,6 +258,12 @@ final class BgpLab implements AutoCloseable {
     } catch (IOException e) {
       return "(no log)";
     }
+  }
+
+  /** A speaker's Prometheus text, fetched through the bridge. */
+  String metrics(String node) {
+    return Shell.quiet("curl", "-s", "--max-time", "3",
+        "http://" + net.nodeV4.get(node) + ":" + SpeakerProcess.METRICS_PORT + "/metrics").output();
   }
 
   // --- the router's view -------------------------------------------------------------------------
