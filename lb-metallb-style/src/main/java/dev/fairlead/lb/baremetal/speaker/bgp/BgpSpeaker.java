@@ -325,11 +325,11 @@ public final class BgpSpeaker implements AutoCloseable {
         continue;
       }
       Running running = sessions.get(peer.name());
+      Running replaced = null;
       if (running != null && !running.config.equals(peer)) {
-        Running old = running;
-        stopper.execute(() -> old.session.stop(Session.StopReason.CONFIG_CHANGED));
-        if (!old.config.address().equals(peer.address()) || peer.bfd().isEmpty()) {
-          bfd.remove(old.config.address());
+        replaced = running;
+        if (!replaced.config.address().equals(peer.address()) || peer.bfd().isEmpty()) {
+          bfd.remove(replaced.config.address());
         }
         running = null;
       }
@@ -337,7 +337,18 @@ public final class BgpSpeaker implements AutoCloseable {
         running = new Running(peer, sessionConfig(peer, in.nodeAddresses()), in.nodeAddresses());
         sessions.put(peer.name(), running);
         running.session.advertise(routes);
-        running.session.start();
+        if (replaced == null) {
+          running.session.start();
+        } else {
+          // One connection per router at a time: a second one while the old is still open is a
+          // collision the router resolves by closing one of them (RFC 4271 §6.8).
+          Running old = replaced;
+          Running next = running;
+          stopper.execute(() -> {
+            old.session.stop(Session.StopReason.CONFIG_CHANGED);
+            next.session.start();
+          });
+        }
         running.publish();
         LOG.info("peer {}: connecting to {} port {} (AS {} -> AS {})", peer.name(),
             peer.address().getHostAddress(), peer.port(), peer.myAsn(), peer.peerAsn());
