@@ -74,18 +74,4 @@ public sealed interface NsgChange {
       nodes = List.copyOf(nodes);
     }
   }
-
-  /**
-   * Drops, from this cluster's consolidated rules to frontends, every address that no longer
-   * belongs to a frontend: the clean-up when a Service's address was lost (a crash between the
-   * delete of its public IP and of its rules).
-   *
-   * @param live every frontend address of the cluster
-   */
-  record Sweep(Set<String> live) implements NsgChange {
-    /** Copies. */
-    public Sweep {
-      live = Set.copyOf(live);
-    }
-  }
 }

@@ -102,8 +102,6 @@ public final class NsgMerge {
         case NsgChange.RemoveService remove -> forget(rules, remove.owner(), remove.addresses(), remove.nodePorts());
         case NsgChange.SetNodes set -> rules.replaceAll((k, r) -> isOurs(r, marker) && toNodes(r)
             ? r.withDestinations(sorted(set.nodes())) : r);
-        case NsgChange.Sweep sweep -> rules.replaceAll((k, r) -> isOurs(r, marker) && !toNodes(r)
-            ? r.withDestinations(r.destinations().stream().filter(sweep.live()::contains).toList()) : r);
       }
     }
     rules.values().removeIf(r -> managed(r) && (r.destinations().isEmpty() || r.ports().isEmpty()));
