@@ -214,24 +214,35 @@ final class AzureLoadBalancerProvider implements LoadBalancerProvider {
       if (remembered != null) {
         addresses.add(remembered.address());
       }
-      // 1. The Service's frontend, rules and probes, in one write per load balancer that has them.
+      // 1. The Service's frontend, rules and probes, in one write per load balancer that has them. A
+      //    load balancer whose snapshot lacks them is read again: another instance may have written.
+      boolean internalFrontend = false;
       for (boolean internal : List.of(false, true)) {
         LoadBalancerWriter writer = writers.get(internal);
-        writer.current().frontends().stream().filter(f -> Names.ownedBy(f.name(), owner))
-            .forEach(f -> f.privateAddress().ifPresent(addresses::add));
-        if (writer.holds(owner)) {
-          loadBalancers.get(internal).apply(List.of(new LbChange.RemovePart(owner)));
+        if (!writer.holds(owner) && !writer.holdsAfterRefresh(owner)) {
+          continue;
         }
+        for (LbDocument.Frontend f : writer.current().frontends()) {
+          if (Names.ownedBy(f.name(), owner)) {
+            f.privateAddress().ifPresent(addresses::add);
+            internalFrontend |= internal;
+          }
+        }
+        loadBalancers.get(internal).apply(List.of(new LbChange.RemovePart(owner)));
       }
-      // 2. Its public IP, if the provider created it (a user's own address stays).
-      Optional<PublicIps.Address> address = publicIps.get(topology.resourceGroup(),
-          Names.publicIp(topology.cluster(), service));
-      if (address.isEmpty()) {
-        address = publicIps.ownedBy(service.qualifiedName());
-      }
-      if (address.isPresent() && address.get().ownedBy(topology.cluster(), service.qualifiedName())) {
-        address.get().ip().ifPresent(addresses::add);
-        publicIps.delete(address.get());
+      // 2. Its public IP, if the provider created it (a user's own address stays). Looked up for
+      //    real, by name and then by its ownership tags, so no address leaks after a restart.
+      if (!internalFrontend) {
+        Optional<PublicIps.Address> address = publicIps.refresh(topology.resourceGroup(),
+            Names.publicIp(topology.cluster(), service));
+        if (address.isEmpty()) {
+          publicIps.list(topology.resourceGroup());
+          address = publicIps.ownedBy(service.qualifiedName());
+        }
+        if (address.isPresent() && address.get().ownedBy(topology.cluster(), service.qualifiedName())) {
+          address.get().ip().ifPresent(addresses::add);
+          publicIps.delete(address.get());
+        }
       }
       // 3. Its admissions in the security group.
       if (securityGroup.isPresent()) {

@@ -197,7 +197,20 @@ final class LoadBalancerWriter implements Coalescer.Writer<LbChange, LbDocument>
    * @return true if a frontend, rule or probe is named after it
    */
   boolean holds(String owner) {
-    LbDocument doc = current();
+    return holds(current(), owner);
+  }
+
+  /**
+   * Reads the load balancer and tells whether an owner has anything in it.
+   *
+   * @param owner the owner prefix
+   * @return as {@link #holds}, on a fresh read
+   */
+  boolean holdsAfterRefresh(String owner) {
+    return holds(refresh(), owner);
+  }
+
+  private static boolean holds(LbDocument doc, String owner) {
     return doc.frontends().stream().anyMatch(f -> Names.ownedBy(f.name(), owner))
         || doc.rules().stream().anyMatch(r -> Names.ownedBy(r.name(), owner))
         || doc.probes().stream().anyMatch(p -> Names.ownedBy(p.name(), owner))
