@@ -42,7 +42,7 @@ class SandboxAzureIT {
           """;
       assertThat(kubectl.runWithInput(svc, "apply", "-f", "-").out()).contains("service/web created");
       await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(kubectl.ok("get", "svc", "web").out())
-          .containsPattern("web\\s+LoadBalancer\\s+\\S+\\s+203\\.0\\.113\\.\\d+\\s+80:3\\d{4}/TCP"));
+          .containsPattern("web\\s+LoadBalancer\\s+\\S+\\s+198\\.51\\.100\\.\\d+\\s+80:3\\d{4}/TCP"));
 
       Map<String, String> env = cloudEnv(sandbox.cloudEnv().orElseThrow());
       assertThat(env).containsKeys("FAIRLEAD_SIM_URL", "FAIRLEAD_SIM_CA", "AZURE_SUBSCRIPTION_ID",

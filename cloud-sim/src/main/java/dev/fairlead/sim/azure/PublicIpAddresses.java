@@ -8,13 +8,13 @@ import java.util.Set;
 
 /**
  * {@code Microsoft.Network/publicIPAddresses}: static addresses handed out from the documentation
- * ranges (203.0.113.0/24, then 198.51.100.0/24; IPv6 from 2001:db8:ffff::/64), DNS labels unique per
+ * ranges (198.51.100.0/24, then 203.0.113.0/24; IPv6 from 2001:db8:ffff::/64), DNS labels unique per
  * region, the per-region count quota, and the back reference to the frontend that uses the address,
  * which makes a delete fail with {@code PublicIPAddressCannotBeDeleted} while it is in use.
  */
 final class PublicIpAddresses implements ResourceKind {
   private static final String LABEL = "^[a-z][a-z0-9-]{1,61}[a-z0-9]$";
-  private static final List<String> V4_RANGES = List.of("203.0.113.", "198.51.100.");
+  private static final List<String> V4_RANGES = List.of("198.51.100.", "203.0.113.");
   private int cursor;
 
   @Override

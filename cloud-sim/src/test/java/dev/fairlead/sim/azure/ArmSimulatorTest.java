@@ -92,7 +92,7 @@ class ArmSimulatorTest {
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.header("Azure-AsyncOperation")).startsWith(sim.endpoint() + "/subscriptions/" + SUB);
     String address = created.body().path("properties").path("ipAddress").asText();
-    assertThat(address).startsWith("203.0.113.");
+    assertThat(address).startsWith("198.51.100.");
     assertThat(created.body().path("etag").asText()).startsWith("W/\"");
 
     Reply lb = send("PUT", NET + "/loadBalancers/kubernetes" + V, lb("a1", "kubernetes-a1"));

@@ -68,7 +68,8 @@ class ApiEconomyIT {
       List<RecordedRequest> startup = azure.requests();
       azure.resetRecorder();
 
-      LoadBalancerStatus status = provider.ensure(twoPorts(specs("create-", 3)));
+      LoadBalancerSpec created = twoPorts(specs("create-", 3));
+      LoadBalancerStatus status = provider.ensure(created);
 
       List<RecordedRequest> requests = azure.requests();
       System.out.println("create, 2 ports, 3 nodes: " + requests.size() + " requests" + describe(requests)
@@ -77,6 +78,12 @@ class ApiEconomyIT {
       assertThat(requests).as(describe(requests)).hasSizeLessThanOrEqualTo(7);
       assertThat(requests.stream().filter(r -> r.path().contains("/operations/"))).as("polls").isNotEmpty();
       assertThat(startup).as("start-up reads" + describe(startup)).hasSizeLessThanOrEqualTo(3);
+
+      azure.resetRecorder();
+      provider.ensureDeleted(created.service());
+      List<RecordedRequest> delete = azure.requests();
+      System.out.println("delete of that Service: " + delete.size() + " requests" + describe(delete));
+      assertThat(writes(delete)).as(describe(delete)).hasSize(3); // the load balancer, the public IP, the NSG
     }
   }
 

@@ -77,7 +77,7 @@ class ControllerOnAzureIT {
     String owner = Names.owner(new dev.fairlead.lb.api.ServiceKey(NS, "web", uid));
 
     String ip = await().atMost(WAIT).until(() -> ip("web"), a -> a != null);
-    assertThat(ip).startsWith("203.0.113.");
+    assertThat(ip).startsWith("198.51.100.");
     await().atMost(WAIT).untilAsserted(() -> assertThat(api.reasons(NS, "web"))
         .contains("EnsuringLoadBalancer", "EnsuredLoadBalancer"));
     JsonNode lb = azure.sim.resource(AzureSim.NET + "/loadBalancers/" + CLUSTER);
