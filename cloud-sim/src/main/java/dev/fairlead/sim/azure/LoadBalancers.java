@@ -81,13 +81,7 @@ final class LoadBalancers implements ResourceKind {
       ObjectNode probe = (ObjectNode) node;
       ObjectNode pp = ResourceKind.properties(probe);
       String probeId = probe.get("id").asText();
-      String protocol = ResourceKind.canonical(ResourceKind.text(pp, "protocol"), "protocol", probeId,
-          "Tcp", "Http", "Https");
-      if (protocol == null) {
-        throw ArmError.badRequest("InvalidRequestFormat", "Cannot parse the request. Probe " + probeId
-            + " needs a protocol.");
-      }
-      pp.put("protocol", protocol);
+      String protocol = ResourceKind.required(pp, "protocol", probeId, "Tcp", "Http", "Https");
       pp.put("port", ResourceKind.integer(pp, "port", -1, 1, 65535, probeId));
       pp.put("intervalInSeconds", ResourceKind.integer(pp, "intervalInSeconds", 15, 5, 2147483646, probeId));
       pp.put("numberOfProbes", ResourceKind.integer(pp, "numberOfProbes", 2, 1, 2147483646, probeId));
@@ -106,13 +100,7 @@ final class LoadBalancers implements ResourceKind {
       ObjectNode rule = (ObjectNode) node;
       ObjectNode rp = ResourceKind.properties(rule);
       String ruleId = rule.get("id").asText();
-      String protocol = ResourceKind.canonical(ResourceKind.text(rp, "protocol"), "protocol", ruleId,
-          "Tcp", "Udp", "All");
-      if (protocol == null) {
-        throw ArmError.badRequest("InvalidRequestFormat", "Cannot parse the request. Rule " + ruleId
-            + " needs a protocol.");
-      }
-      rp.put("protocol", protocol);
+      String protocol = ResourceKind.required(rp, "protocol", ruleId, "Tcp", "Udp", "All");
       int frontendPort = ResourceKind.integer(rp, "frontendPort", -1, 0, 65534, ruleId);
       rp.put("frontendPort", frontendPort);
       rp.put("backendPort", ResourceKind.integer(rp, "backendPort", frontendPort, 0, 65535, ruleId));

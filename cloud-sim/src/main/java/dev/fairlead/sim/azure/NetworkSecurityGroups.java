@@ -37,16 +37,9 @@ final class NetworkSecurityGroups implements ResourceKind {
       ObjectNode rule = (ObjectNode) node;
       String ruleId = rule.get("id").asText();
       ObjectNode rp = ResourceKind.properties(rule);
-      rp.put("protocol", ResourceKind.canonical(ResourceKind.text(rp, "protocol"), "protocol", ruleId,
-          "Tcp", "Udp", "Icmp", "Esp", "Ah", "*"));
-      rp.put("access", ResourceKind.canonical(ResourceKind.text(rp, "access"), "access", ruleId, "Allow", "Deny"));
-      rp.put("direction", ResourceKind.canonical(ResourceKind.text(rp, "direction"), "direction", ruleId,
-          "Inbound", "Outbound"));
-      if (rp.get("protocol") == null || rp.get("access") == null || rp.get("direction") == null
-          || rp.get("protocol").isNull() || rp.get("access").isNull() || rp.get("direction").isNull()) {
-        throw ArmError.badRequest("SecurityRuleParameterMissing",
-            "Security rule " + ruleId + " must specify protocol, access and direction.");
-      }
+      ResourceKind.required(rp, "protocol", ruleId, "Tcp", "Udp", "Icmp", "Esp", "Ah", "*");
+      ResourceKind.required(rp, "access", ruleId, "Allow", "Deny");
+      ResourceKind.required(rp, "direction", ruleId, "Inbound", "Outbound");
       JsonNode priority = rp.get("priority");
       if (priority == null || !priority.canConvertToInt() || priority.asInt() < 100 || priority.asInt() > 4096) {
         throw ArmError.badRequest("SecurityRuleInvalidPriority", "Security rule has invalid Priority. Value"

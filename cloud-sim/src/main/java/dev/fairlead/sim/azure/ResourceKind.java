@@ -129,6 +129,25 @@ interface ResourceKind {
             + ".");
   }
 
+  /**
+   * A required enumerated property, stored in its canonical spelling.
+   *
+   * @param props the properties
+   * @param field the property
+   * @param ownerId the resource, for the message
+   * @param allowed the values, in canonical spelling
+   * @return the canonical value
+   */
+  static String required(ObjectNode props, String field, String ownerId, String... allowed) {
+    String value = canonical(text(props, field), field, ownerId, allowed);
+    if (value == null) {
+      throw ArmError.badRequest("InvalidRequestFormat", "Cannot parse the request. " + ownerId + " needs a "
+          + field + ".");
+    }
+    props.put(field, value);
+    return value;
+  }
+
   static int integer(JsonNode node, String field, int defaultValue, int min, int max, String ownerId) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {

@@ -1,6 +1,7 @@
 package dev.fairlead.lb.azure.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,29 +75,16 @@ class FaultToleranceIT {
     return specs.forNewService().ports(Specs.port(Protocol.TCP, 80), Specs.port(Protocol.UDP, 53)).build();
   }
 
-  /** Retries like the controller: until the provider succeeds. */
+  /** Retries like the controller: until the provider succeeds (each failure is its own attempt). */
   static <T> T retrying(Supplier<T> call) {
-    LoadBalancerException last = null;
-    for (int i = 0; i < 40; i++) {
-      try {
-        return call.get();
-      } catch (LoadBalancerException e) {
-        last = e;
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError(ie);
-        }
-      }
-    }
-    throw new AssertionError("still failing after 40 attempts", last);
+    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(LoadBalancerException.class).until(call::get, result -> true);
   }
 
   static void deleting(LoadBalancerProvider provider, ServiceKey key) {
     retrying(() -> {
       provider.ensureDeleted(key);
-      return null;
+      return Boolean.TRUE;
     });
   }
 
