@@ -170,6 +170,13 @@ final class AzureLoadBalancerProvider implements LoadBalancerProvider {
       }
       List<LbDocument> written = loadBalancers.get(desired.internal()).apply(List.of(
           new LbChange.PutPart(desired.part(target)), new LbChange.SetBackends(desired.backends())));
+      if (desired.internal()) {
+        // A Service that turned internal keeps no public IP the provider created for it.
+        publicIps.get(topology.resourceGroup(), Names.publicIp(topology.cluster(), spec.service()))
+            .or(() -> publicIps.ownedBy(spec.service().qualifiedName()))
+            .filter(a -> a.ownedBy(topology.cluster(), spec.service().qualifiedName()))
+            .ifPresent(publicIps::delete);
+      }
       String ip = publicIp.isPresent() ? publicIp.get().ip().orElseThrow()
           : written.getFirst().frontend(desired.frontendName()).flatMap(LbDocument.Frontend::privateAddress)
               .orElseThrow(() -> new ProviderFailureException("Azure has not allocated the private address of "

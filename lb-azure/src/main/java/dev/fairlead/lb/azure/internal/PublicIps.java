@@ -161,7 +161,11 @@ final class PublicIps {
    * @return the address, with its IP
    */
   Address ensure(DesiredService.DesiredPublicIp desired) {
-    Optional<Address> existing = get(desired.resourceGroup(), desired.name());
+    // A user's own address may have been created after the start-up list: never trust the list's
+    // "absent" for a name the user chose, or their address would be taken over (and later deleted).
+    Optional<Address> cached = cache.get(key(topology.publicIpId(desired.resourceGroup(), desired.name())));
+    Optional<Address> existing = desired.userNamed() && (cached == null || cached.isEmpty())
+        ? refresh(desired.resourceGroup(), desired.name()) : get(desired.resourceGroup(), desired.name());
     if (existing.isPresent()) {
       Address a = existing.get();
       boolean foreign = desired.userNamed() && !topology.cluster().equals(a.tags().get(Names.CLUSTER_TAG));
