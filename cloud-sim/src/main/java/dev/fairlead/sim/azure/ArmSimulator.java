@@ -108,6 +108,7 @@ public final class ArmSimulator implements Simulator {
   private final RequestRecorder recorder = new RequestRecorder();
   private final String host;
   private volatile Path caFile;
+  private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private ArmSimulator(Options options, LongSupplier clock) throws IOException {
     this.host = options.host();
@@ -173,7 +174,17 @@ public final class ArmSimulator implements Simulator {
         + ", any static token");
     lines.add("  az rest: REQUESTS_CA_BUNDLE=" + ca);
     lines.add("  operation latency: POST " + endpoint() + "/sim/config {\"operationLatencyMs\": 2000}");
+    lines.addAll(notes);
     return lines;
+  }
+
+  /**
+   * Adds a line to {@link #usage()}, such as what was seeded.
+   *
+   * @param line the line
+   */
+  public void note(String line) {
+    notes.add(line);
   }
 
   /**

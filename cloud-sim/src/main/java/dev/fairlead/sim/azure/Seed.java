@@ -29,5 +29,7 @@ public final class Seed {
     sim.createResourceGroup(subscription, group, location);
     sim.createVirtualNetwork(subscription, group, location, VNET, PREFIX, SUBNET, PREFIX);
     sim.createSecurityGroup(subscription, group, location, NSG);
+    sim.note("Seeded: subscription " + subscription + ", resource group " + group + " (" + location
+        + ") with virtual network " + VNET + " (" + PREFIX + "), subnet " + SUBNET + ", security group " + NSG);
   }
 }
