@@ -139,6 +139,22 @@ public final class FaultProxy implements AutoCloseable {
     return rule;
   }
 
+  /**
+   * Simulates the client process dying mid-way: after {@code calls} more requests that {@code
+   * counted} matches, the next matching request is applied but its answer lost, and every request
+   * after it (matching or not) gets {@code dead}. Crash-restart tests call it once per step.
+   *
+   * @param calls how many counted requests still get through
+   * @param counted which requests count (start-up reads are usually left out)
+   * @param dead what every request after the crash gets, such as a non-retryable error
+   */
+  public void crashAfter(int calls, java.util.function.Predicate<ProxiedRequest> counted, Fault dead) {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    add(FaultRule.randomly("crash", r -> counted.test(r) && seen.incrementAndGet() == calls + 1,
+        new Fault.LoseResponse(), 1.0));
+    add(FaultRule.randomly("dead", r -> seen.get() > calls, dead, 1.0));
+  }
+
   /** Removes every rule: from now on requests pass through untouched. */
   public void clear() {
     rules.clear();

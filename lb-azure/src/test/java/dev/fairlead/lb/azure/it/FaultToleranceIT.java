@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -216,16 +215,10 @@ class FaultToleranceIT {
     }
   }
 
-  /**
-   * After {@code calls} more requests (the start-up reads excluded), the next request is applied
-   * but its answer lost, and every later one fails: the process is gone.
-   */
+  /** The process dies after {@code calls} more writes (reads are retried anyway). */
   private void crashAfter(int calls) {
-    AtomicInteger seen = new AtomicInteger();
-    proxy.add(FaultRule.randomly("crash", r -> !r.method().equals("GET") && seen.incrementAndGet() == calls + 1,
-        new Fault.LoseResponse(), 1.0));
-    proxy.add(FaultRule.randomly("dead", r -> seen.get() > calls, ArmFaults.error(400, "ProcessCrashed",
-        "the controller crashed"), 1.0));
+    proxy.crashAfter(calls, r -> !r.method().equals("GET"),
+        ArmFaults.error(400, "ProcessCrashed", "the controller crashed"));
   }
 
   private static List<JsonNode> frontendsOf(ServiceKey key) {
