@@ -197,7 +197,10 @@ class BgpFailoverBenchmark {
   static long measure(BgpLab lab, Probe probe, String vip, String node, Step fault, Step repair)
       throws Exception {
     awaitBoth(lab, vip);
-    Thread.sleep(1000);
+    // both paths are in the kernel; wait until the client's flows really use the node again
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+        !probe.flowsOn(node, System.currentTimeMillis()).isEmpty());
+    Thread.sleep(500);
     long t0 = System.currentTimeMillis();
     Set<Integer> victims = probe.flowsOn(node, t0);
     Assertions.assertThat(victims).as("flows hashed to %s", node).isNotEmpty();
