@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(1800)
 class BgpFailoverBenchmark {
   static final String PROBE = """
-      import socket, struct, sys, threading, time
+      import socket, sys, threading, time
       vip, flows = sys.argv[1], int(sys.argv[2])
       lock = threading.Lock()
       def flow(port):
@@ -43,8 +43,6 @@ class BgpFailoverBenchmark {
               node = '-'
               s = socket.socket(socket.AF_INET6 if ':' in vip else socket.AF_INET, socket.SOCK_STREAM)
               s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-              # close with RST: no TIME_WAIT, so the next attempt may reuse the same 4-tuple
-              s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
               s.settimeout(0.1)
               try:
                   s.bind(('', port))

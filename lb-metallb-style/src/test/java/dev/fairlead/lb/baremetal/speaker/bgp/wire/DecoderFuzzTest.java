@@ -72,7 +72,11 @@ class DecoderFuzzTest {
           Arrays.fill(m, m.length - extra, m.length, value);
           m = fixLength(m);
         }
-        default -> m[Math.max(Codec.HEADER_LENGTH, at)] = value; // one body octet, framing kept
+        default -> { // one body octet, framing kept
+          if (m.length > Codec.HEADER_LENGTH) {
+            m[Codec.HEADER_LENGTH + at % (m.length - Codec.HEADER_LENGTH)] = value;
+          }
+        }
       }
       check(m, Codec.of(random.nextBoolean()));
     }
