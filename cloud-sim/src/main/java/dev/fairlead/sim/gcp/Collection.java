@@ -140,7 +140,7 @@ abstract class Collection {
       return defaultValue;
     }
     int value;
-    if (n.isInt()) {
+    if (n.isIntegralNumber() || (n.isNumber() && n.asDouble() == Math.rint(n.asDouble()))) {
       value = n.asInt();
     } else {
       try {

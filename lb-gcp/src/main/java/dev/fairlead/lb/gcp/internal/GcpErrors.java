@@ -82,7 +82,16 @@ final class GcpErrors implements ErrorClassifier {
     return transport instanceof Integer i ? i : -1;
   }
 
+  /**
+   * Whether the call failed without an HTTP answer (connection refused or reset, answer lost).
+   * google-http-client's HttpResponseException is an IOException too, but it carries an answer.
+   */
   private static boolean hasIoCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getName().equals("com.google.api.client.http.HttpResponseException")) {
+        return false;
+      }
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof IOException || t instanceof java.io.UncheckedIOException) {
         return true;

@@ -119,6 +119,10 @@ public final class GcpLoadBalancerProvider implements LoadBalancerProvider {
 
   @Override
   public Optional<LoadBalancerStatus> find(ServiceKey service) {
+    return guarded(service, () -> findLocked(service));
+  }
+
+  private Optional<LoadBalancerStatus> findLocked(ServiceKey service) {
     Names names = Names.of(cluster, service);
     try (KeyedLocks.Held held = locks.lock(service.uid())) {
       for (String name : List.of(names.lb(), names.lb() + "-udp", names.lb() + "-tcp")) {
@@ -139,6 +143,10 @@ public final class GcpLoadBalancerProvider implements LoadBalancerProvider {
 
   @Override
   public LoadBalancerStatus ensure(LoadBalancerSpec spec) {
+    return guarded(spec.service(), () -> ensureLocked(spec));
+  }
+
+  private LoadBalancerStatus ensureLocked(LoadBalancerSpec spec) {
     LbModel model = model(spec);
     try (KeyedLocks.Held held = locks.lock(spec.service().uid())) {
       Known k = known.get(spec.service().uid());
@@ -155,6 +163,13 @@ public final class GcpLoadBalancerProvider implements LoadBalancerProvider {
 
   @Override
   public void updateBackends(LoadBalancerSpec spec) {
+    guarded(spec.service(), () -> {
+      updateLocked(spec);
+      return null;
+    });
+  }
+
+  private void updateLocked(LoadBalancerSpec spec) {
     LbModel model = model(spec);
     try (KeyedLocks.Held held = locks.lock(spec.service().uid())) {
       Known k = known.get(spec.service().uid());
@@ -265,6 +280,28 @@ public final class GcpLoadBalancerProvider implements LoadBalancerProvider {
 
   @Override
   public void ensureDeleted(ServiceKey service) {
+    guarded(service, () -> {
+      deleteLocked(service);
+      return null;
+    });
+  }
+
+  /** Every failure leaves as a LoadBalancerException that names the Service and the cause. */
+  private static <T> T guarded(ServiceKey service, java.util.function.Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (dev.fairlead.lb.api.LoadBalancerException e) {
+      throw e;
+    } catch (Calls.OperationFailedException e) {
+      throw e.toFailure();
+    } catch (dev.fairlead.lb.cloud.AmbiguousWriteException e) {
+      throw new RetryLaterException(service.qualifiedName() + ": " + e.getMessage(), Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      throw new ProviderFailureException(service.qualifiedName() + ": Compute: " + GcpErrors.describe(e), e);
+    }
+  }
+
+  private void deleteLocked(ServiceKey service) {
     Names names = Names.of(cluster, service);
     try (KeyedLocks.Held held = locks.lock(service.uid())) {
       Known k = known.remove(service.uid());
@@ -281,11 +318,13 @@ public final class GcpLoadBalancerProvider implements LoadBalancerProvider {
       addresses.release(names.address());
       LbModel any = ModelBuilder.build(anySpec(service), settings, cluster);
       shared.deleteHealthChecksIfUnused(any);
-      Set<String> zones = new TreeSet<>();
-      if (k != null && k.instances() != null) {
-        k.instances().forEach(i -> zones.add(i.zone()));
+      if (k == null || k.internal()) {
+        Set<String> zones = new TreeSet<>();
+        if (k != null && k.instances() != null) {
+          k.instances().forEach(i -> zones.add(i.zone()));
+        }
+        shared.releaseGroups(service.uid(), names.instanceGroup(), zones);
       }
-      shared.releaseGroups(service.uid(), names.instanceGroup(), zones);
     } catch (Calls.OperationFailedException e) {
       throw e.toFailure();
     } catch (InterruptedException e) {

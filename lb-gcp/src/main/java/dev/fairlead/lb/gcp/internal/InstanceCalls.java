@@ -31,19 +31,21 @@ final class InstanceCalls extends Calls {
     Map<String, List<InstanceRef>> unknownByZone = new TreeMap<>();
     for (InstanceRef i : instances) {
       if (!tags.containsKey(i)) {
-        unknownByZone.computeIfAbsent(i.zone(), z -> new ArrayList<>()).add(i);
+        unknownByZone.computeIfAbsent(i.project() + "/" + i.zone(), z -> new ArrayList<>()).add(i);
       }
     }
-    unknownByZone.forEach((zone, refs) -> {
+    unknownByZone.forEach((key, refs) -> {
+      String project = refs.getFirst().project();
+      String zone = refs.getFirst().zone();
       String names = refs.stream().map(InstanceRef::name).sorted().collect(Collectors.joining("|"));
       String token = "";
       do {
         String page = token;
         var list = read("instances.list", () -> clients.instances.listCallable().call(ListInstancesRequest.newBuilder()
-            .setProject(project()).setZone(zone).setFilter("name eq \"(" + names + ")\"").setMaxResults(500)
+            .setProject(project).setZone(zone).setFilter("name eq \"(" + names + ")\"").setMaxResults(500)
             .setPageToken(page).build()));
         list.getItemsList().forEach(instance ->
-            tags.put(new InstanceRef(project(), zone, instance.getName()), instance.getTags().getItemsList()));
+            tags.put(new InstanceRef(project, zone, instance.getName()), instance.getTags().getItemsList()));
         token = list.getNextPageToken();
       } while (!token.isEmpty());
     });

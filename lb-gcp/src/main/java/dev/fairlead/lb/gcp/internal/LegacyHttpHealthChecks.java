@@ -32,7 +32,8 @@ import java.util.Optional;
  */
 final class LegacyHttpHealthChecks {
   private static final String SCOPE = "https://www.googleapis.com/auth/compute";
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
   private final Optional<GoogleCredentials> credentials;
 
@@ -74,17 +75,14 @@ final class LegacyHttpHealthChecks {
   /** The JSON body of a check. */
   static String body(String name, String description, int port, String path, int interval, int timeout, int healthy,
       int unhealthy) {
-    Struct.Builder s = Struct.newBuilder();
-    s.putFields("name", Value.newBuilder().setStringValue(name).build());
-    s.putFields("description", Value.newBuilder().setStringValue(description).build());
-    s.putFields("port", Value.newBuilder().setNumberValue(port).build());
-    s.putFields("requestPath", Value.newBuilder().setStringValue(path).build());
-    s.putFields("checkIntervalSec", Value.newBuilder().setNumberValue(interval).build());
-    s.putFields("timeoutSec", Value.newBuilder().setNumberValue(timeout).build());
-    s.putFields("healthyThreshold", Value.newBuilder().setNumberValue(healthy).build());
-    s.putFields("unhealthyThreshold", Value.newBuilder().setNumberValue(unhealthy).build());
+    return "{\"name\":" + quote(name) + ",\"description\":" + quote(description) + ",\"port\":" + port
+        + ",\"requestPath\":" + quote(path) + ",\"checkIntervalSec\":" + interval + ",\"timeoutSec\":" + timeout
+        + ",\"healthyThreshold\":" + healthy + ",\"unhealthyThreshold\":" + unhealthy + "}";
+  }
+
+  private static String quote(String text) {
     try {
-      return JsonFormat.printer().omittingInsignificantWhitespace().print(s);
+      return JsonFormat.printer().print(Value.newBuilder().setStringValue(text).build());
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     }
