@@ -122,6 +122,9 @@ final class ForwardingRules extends Collection {
       throw ComputeError.invalid("resource.IPAddress", "'" + given + "' is not an IP address or address reference");
     }
     Optional<ComputeStore.IpHolder> holder = ctx.store().ip(ip);
+    if (holder.isPresent() && holder.get().users.contains(path.path())) {
+      return ip; // an update of the rule that holds it
+    }
     if (holder.isPresent() && holder.get().address != null) {
       ObjectNode address = ctx.store().get(holder.get().address).orElseThrow();
       if (!address.path("region").asText().endsWith("/regions/" + path.region().orElse(""))) {

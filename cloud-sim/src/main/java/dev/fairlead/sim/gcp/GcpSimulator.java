@@ -200,7 +200,10 @@ public final class GcpSimulator implements Simulator {
       if (recorder.serve(exchange)) {
         return;
       }
-      String method = exchange.getRequestMethod();
+      // Clients whose HTTP stack lacks PATCH (google-http-client) tunnel it through POST, as the API allows.
+      String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
+      String method = override != null && exchange.getRequestMethod().equals("POST")
+          ? override.toUpperCase(java.util.Locale.ROOT) : exchange.getRequestMethod();
       String path = exchange.getRequestURI().getRawPath();
       int status;
       JsonNode body;

@@ -58,11 +58,11 @@ final class GcpErrors implements ErrorClassifier {
   /** A short text for users: the API's message without the transport noise. */
   static String describe(Throwable e) {
     String message = String.valueOf(e.getMessage());
-    int at = message.indexOf("\"message\": \"");
-    if (at >= 0) {
-      int end = message.indexOf('"', at + 12);
-      if (end > at) {
-        return message.substring(at + 12, end);
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"([^\"]*)\"")
+          .matcher(String.valueOf(t.getMessage()));
+      if (m.find()) {
+        return m.group(1);
       }
     }
     return message.length() > 300 ? message.substring(0, 300) + "..." : message;
