@@ -51,8 +51,10 @@ public record GcpSettings(
    * @throws ProviderConfigurationException naming the key at fault
    */
   public static GcpSettings parse(ProviderSettings settings) {
-    // "nodeTags[.*" admits the list items nodeTags[0], nodeTags[1], ... of a YAML list.
-    settings.rejectUnknownKeys(Set.of("project", "region", "network", "subnetwork", "nodeTags", "nodeTags[.*",
+    // The items of a YAML list, nodeTags[0], nodeTags[1], ..., are read below; every other key must be known.
+    java.util.Map<String, String> scalars = new java.util.HashMap<>(settings.values());
+    scalars.keySet().removeIf(k -> k.matches("nodeTags\\[\\d+]"));
+    ProviderSettings.of(scalars).rejectUnknownKeys(Set.of("project", "region", "network", "subnetwork", "nodeTags",
         "endpoint", "apiCallsPerSecond", "maxThrottleDelay", "operationTimeout"));
     Set<String> listKeys = settings.values().keySet();
     String project = settings.required("project");
