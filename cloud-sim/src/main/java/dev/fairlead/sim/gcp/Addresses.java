@@ -18,9 +18,7 @@ final class Addresses extends Collection {
 
   @Override
   ObjectNode build(Ctx ctx, ResourcePath path, ObjectNode body) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("name", requireName(body));
-    r.put("description", text(body, "description", ""));
+    ObjectNode r = named(body);
     String type = oneOf(body, "addressType", "EXTERNAL", "EXTERNAL", "INTERNAL");
     r.put("addressType", type);
     boolean internal = type.equals("INTERNAL");

@@ -18,9 +18,7 @@ final class BackendServices extends Collection {
 
   @Override
   ObjectNode build(Ctx ctx, ResourcePath path, ObjectNode body) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("name", requireName(body));
-    r.put("description", text(body, "description", ""));
+    ObjectNode r = named(body);
     r.put("loadBalancingScheme", oneOf(body, "loadBalancingScheme", "INTERNAL", "INTERNAL", "EXTERNAL"));
     r.put("protocol", oneOf(body, "protocol", "TCP", "TCP", "UDP", "UNSPECIFIED"));
     r.put("sessionAffinity", oneOf(body, "sessionAffinity", "NONE", "NONE", "CLIENT_IP", "CLIENT_IP_PROTO",

@@ -110,6 +110,19 @@ abstract class Collection {
 
   // ---- helpers for subclasses ----
 
+  /** A new resource with the two fields every resource has: its validated name and description. */
+  static ObjectNode named(JsonNode body) {
+    ObjectNode r = JSON.createObjectNode();
+    r.put("name", requireName(body));
+    r.put("description", text(body, "description", ""));
+    return r;
+  }
+
+  /** The network a resource names, {@code default} if none: must exist. */
+  static String network(Ctx ctx, JsonNode body, String field) {
+    return requireExisting(ctx, field, text(body, "network", "global/networks/" + Topology.NETWORK), "networks");
+  }
+
   static String requireName(JsonNode body) {
     String n = body.path("name").asText("");
     if (!NAME.matcher(n).matches()) {

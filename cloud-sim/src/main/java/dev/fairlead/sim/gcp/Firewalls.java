@@ -16,11 +16,8 @@ final class Firewalls extends Collection {
 
   @Override
   ObjectNode build(Ctx ctx, ResourcePath path, ObjectNode body) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("name", requireName(body));
-    r.put("description", text(body, "description", ""));
-    r.put("network", requireExisting(ctx, "resource.network",
-        text(body, "network", "global/networks/" + Topology.NETWORK), "networks"));
+    ObjectNode r = named(body);
+    r.put("network", network(ctx, body, "resource.network"));
     r.put("direction", oneOf(body, "direction", "INGRESS", "INGRESS", "EGRESS"));
     r.put("priority", integer(body, "priority", 1000, 0, 65535));
     r.put("disabled", body.path("disabled").asBoolean(false));

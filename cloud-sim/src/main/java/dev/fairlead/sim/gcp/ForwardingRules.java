@@ -28,9 +28,7 @@ final class ForwardingRules extends Collection {
 
   @Override
   ObjectNode build(Ctx ctx, ResourcePath path, ObjectNode body) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("name", requireName(body));
-    r.put("description", text(body, "description", ""));
+    ObjectNode r = named(body);
     String scheme = oneOf(body, "loadBalancingScheme", "EXTERNAL", "EXTERNAL", "INTERNAL");
     r.put("loadBalancingScheme", scheme);
     boolean internal = scheme.equals("INTERNAL");
@@ -51,8 +49,7 @@ final class ForwardingRules extends Collection {
     }
     ports(body, r);
     if (internal) {
-      r.put("network", requireExisting(ctx, "resource.network",
-          text(body, "network", "global/networks/" + Topology.NETWORK), "networks"));
+      r.put("network", network(ctx, body, "resource.network"));
       r.put("subnetwork", requireExisting(ctx, "resource.subnetwork",
           text(body, "subnetwork", path.scope() + "/subnetworks/" + Topology.NETWORK), "subnetworks"));
       r.put("allowGlobalAccess", body.path("allowGlobalAccess").asBoolean(false));

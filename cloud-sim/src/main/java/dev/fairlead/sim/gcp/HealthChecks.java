@@ -27,9 +27,7 @@ final class HealthChecks extends Collection {
 
   @Override
   ObjectNode build(Ctx ctx, ResourcePath path, ObjectNode body) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("name", requireName(body));
-    r.put("description", text(body, "description", ""));
+    ObjectNode r = named(body);
     int interval = integer(body, "checkIntervalSec", 5, 1, 300);
     int timeout = integer(body, "timeoutSec", 5, 1, 300);
     if (timeout > interval) {

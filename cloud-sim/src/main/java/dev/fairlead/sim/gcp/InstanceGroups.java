@@ -22,11 +22,8 @@ final class InstanceGroups extends Collection {
 
   @Override
   ObjectNode build(Ctx ctx, ResourcePath path, ObjectNode body) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("name", requireName(body));
-    r.put("description", text(body, "description", ""));
-    r.put("network", requireExisting(ctx, "resource.network",
-        text(body, "network", "global/networks/" + Topology.NETWORK), "networks"));
+    ObjectNode r = named(body);
+    r.put("network", network(ctx, body, "resource.network"));
     if (body.has("namedPorts")) {
       r.set("namedPorts", body.get("namedPorts").deepCopy());
     }

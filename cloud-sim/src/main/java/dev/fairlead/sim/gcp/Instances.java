@@ -15,9 +15,7 @@ final class Instances extends Collection {
 
   @Override
   ObjectNode build(Ctx ctx, ResourcePath path, ObjectNode body) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("name", requireName(body));
-    r.put("description", text(body, "description", ""));
+    ObjectNode r = named(body);
     r.put("machineType", ResourcePath.LINK_BASE + ResourcePath.canonical(
         text(body, "machineType", path.scope() + "/machineTypes/e2-medium"), ctx.project()));
     r.put("status", "RUNNING");

@@ -20,9 +20,7 @@ final class TargetPools extends Collection {
 
   @Override
   ObjectNode build(Ctx ctx, ResourcePath path, ObjectNode body) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("name", requireName(body));
-    r.put("description", text(body, "description", ""));
+    ObjectNode r = named(body);
     r.put("sessionAffinity", oneOf(body, "sessionAffinity", "NONE", "NONE", "CLIENT_IP", "CLIENT_IP_PROTO"));
     ArrayNode healthChecks = links(ctx, "resource.healthChecks", body.get("healthChecks"), "httpHealthChecks");
     if (healthChecks.size() > 1) {

@@ -87,6 +87,34 @@ class Calls {
     }
   }
 
+  /**
+   * Runs a delete that Compute may refuse while another resource still uses the target: that
+   * refusal answers false (the shared health check and instance groups stay while in use).
+   */
+  static boolean deleteUnlessInUse(Runnable delete) {
+    try {
+      delete.run();
+      return true;
+    } catch (OperationFailedException e) {
+      if (e.code().contains("IN_USE")) {
+        return false;
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      if (GcpErrors.inUse(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** A delete refused while in use (a rule still being deleted) is worth another try soon. */
+  static void deleteOrRetryLater(Runnable delete, String what) {
+    if (!deleteUnlessInUse(delete)) {
+      throw new RetryLaterException(what + " is still in use; trying again", Duration.ofSeconds(5));
+    }
+  }
+
   /** Waits until an operation is done; RetryLater if it runs longer than the settings allow. */
   void await(String what, Operation first) {
     Operation op = first;

@@ -308,8 +308,9 @@ public final class GcpLoadBalancerProvider implements LoadBalancerProvider {
       for (String name : List.of(names.lb(), names.lb() + "-udp", names.lb() + "-tcp")) {
         rules.delete(name);
       }
-      deleteInUseLater(() -> pools.delete(names.targetPool()), "targetPools/" + names.targetPool());
-      deleteInUseLater(() -> backendServices.delete(names.backendService()), "backendServices/" + names.backendService());
+      Calls.deleteOrRetryLater(() -> pools.delete(names.targetPool()), "targetPools/" + names.targetPool());
+      Calls.deleteOrRetryLater(() -> backendServices.delete(names.backendService()),
+          "backendServices/" + names.backendService());
       healthChecks.deleteIfUnused(names.localHealthCheck(), true);
       healthChecks.deleteIfUnused(names.localHealthCheck(), false);
       firewalls.delete(names.localHealthCheckFirewall(false));
@@ -330,22 +331,6 @@ public final class GcpLoadBalancerProvider implements LoadBalancerProvider {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProviderFailureException("interrupted", e);
-    }
-  }
-
-  private static void deleteInUseLater(Runnable delete, String what) {
-    try {
-      delete.run();
-    } catch (Calls.OperationFailedException e) {
-      if (e.code().contains("IN_USE")) {
-        throw new RetryLaterException(what + " is still in use: " + e.getMessage(), Duration.ofSeconds(5));
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      if (GcpErrors.inUse(e)) {
-        throw new RetryLaterException(what + " is still in use: " + GcpErrors.describe(e), Duration.ofSeconds(5));
-      }
-      throw e;
     }
   }
 
@@ -378,9 +363,4 @@ public final class GcpLoadBalancerProvider implements LoadBalancerProvider {
     return known.size();
   }
 
-  static List<String> names(List<Step> steps) {
-    List<String> out = new ArrayList<>();
-    steps.forEach(s -> out.add(s.getClass().getSimpleName()));
-    return out;
-  }
 }

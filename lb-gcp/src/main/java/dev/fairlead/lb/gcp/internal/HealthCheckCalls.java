@@ -85,26 +85,12 @@ final class HealthCheckCalls extends Calls {
    * @return true if it is gone
    */
   boolean deleteIfUnused(String name, boolean legacy) {
-    try {
-      if (legacy) {
-        delete("httpHealthChecks.delete", "httpHealthChecks/" + name + " delete",
-            () -> clients.httpHealthChecks.delete(project(), name));
-      } else {
-        delete("healthChecks.delete", "healthChecks/" + name + " delete",
-            () -> clients.healthChecks.deleteCallable().call(DeleteHealthCheckRequest.newBuilder()
-                .setProject(project()).setHealthCheck(name).build()));
-      }
-      return true;
-    } catch (OperationFailedException e) {
-      if (e.code().contains("IN_USE")) {
-        return false;
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      if (GcpErrors.inUse(e)) {
-        return false;
-      }
-      throw e;
+    if (legacy) {
+      return deleteUnlessInUse(() -> delete("httpHealthChecks.delete", "httpHealthChecks/" + name + " delete",
+          () -> clients.httpHealthChecks.delete(project(), name)));
     }
+    return deleteUnlessInUse(() -> delete("healthChecks.delete", "healthChecks/" + name + " delete",
+        () -> clients.healthChecks.deleteCallable().call(DeleteHealthCheckRequest.newBuilder()
+            .setProject(project()).setHealthCheck(name).build())));
   }
 }

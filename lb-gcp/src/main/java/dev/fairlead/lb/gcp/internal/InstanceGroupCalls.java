@@ -79,21 +79,8 @@ final class InstanceGroupCalls extends Calls {
 
   /** Deletes a zone's group if no backend service uses it any more; true if it is gone. */
   boolean deleteIfUnused(String zone, String group) {
-    try {
-      delete("instanceGroups.delete", "instanceGroups/" + zone + "/" + group + " delete",
-          () -> clients.instanceGroups.deleteCallable().call(DeleteInstanceGroupRequest.newBuilder().setProject(project())
-              .setZone(zone).setInstanceGroup(group).build()));
-      return true;
-    } catch (OperationFailedException e) {
-      if (e.code().contains("IN_USE")) {
-        return false;
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      if (GcpErrors.inUse(e)) {
-        return false;
-      }
-      throw e;
-    }
+    return deleteUnlessInUse(() -> delete("instanceGroups.delete", "instanceGroups/" + zone + "/" + group + " delete",
+        () -> clients.instanceGroups.deleteCallable().call(DeleteInstanceGroupRequest.newBuilder().setProject(project())
+            .setZone(zone).setInstanceGroup(group).build())));
   }
 }

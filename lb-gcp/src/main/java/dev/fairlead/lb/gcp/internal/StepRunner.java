@@ -84,14 +84,14 @@ final class StepRunner {
           }
           case Step.DeleteFirewall d -> firewalls.delete(d.name());
           case Step.CreatePool c -> pools.create(c.pool(), c.instances(), description);
-          case Step.DeletePool d -> inUseMeansLater(() -> pools.delete(d.name()), "targetPools/" + d.name());
+          case Step.DeletePool d -> Calls.deleteOrRetryLater(() -> pools.delete(d.name()), "targetPools/" + d.name());
           case Step.SetPoolHealthCheck s -> pools.setHealthCheck(s.pool(), s.remove(), s.add());
           case Step.AddToPool a -> pools.add(a.pool(), a.instances());
           case Step.RemoveFromPool r -> pools.remove(r.pool(), r.instances());
           case Step.WriteBackendService w ->
               backendServices.write(w.backendService(), w.zones(), w.fingerprint(), description);
           case Step.DeleteBackendService d ->
-              inUseMeansLater(() -> backendServices.delete(d.name()), "backendServices/" + d.name());
+              Calls.deleteOrRetryLater(() -> backendServices.delete(d.name()), "backendServices/" + d.name());
           case Step.CreateRule c -> {
             // The kept or requested address, else the one just reserved, else a new ephemeral one.
             Optional<String> use = c.ip().isPresent() ? c.ip() : reserved;
@@ -126,19 +126,4 @@ final class StepRunner {
             + " is not visible yet", Duration.ofSeconds(5)));
   }
 
-  private static void inUseMeansLater(Runnable delete, String what) {
-    try {
-      delete.run();
-    } catch (Calls.OperationFailedException e) {
-      if (e.code().contains("IN_USE")) {
-        throw new RetryLaterException(what + " is still in use: " + e.getMessage(), Duration.ofSeconds(5));
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      if (GcpErrors.inUse(e)) {
-        throw new RetryLaterException(what + " is still in use: " + GcpErrors.describe(e), Duration.ofSeconds(5));
-      }
-      throw e;
-    }
-  }
 }
