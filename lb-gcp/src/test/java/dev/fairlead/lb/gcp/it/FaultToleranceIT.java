@@ -28,8 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,13 +203,13 @@ class FaultToleranceIT {
     assertThat(cloud.loadBalancingResources()).isEmpty();
   }
 
-  /** Lets {@code survived} writes through, then refuses every write, as if the process had died. */
+  /**
+   * Lets {@code survived} writes through, loses the answer of the next one (the request in flight
+   * when the process died), then refuses everything, as if the process were gone.
+   */
   void crashAfter(int survived, Runnable work) {
-    AtomicInteger writes = new AtomicInteger();
-    Predicate<ProxiedRequest> afterCrash = r -> isWrite(r) && writes.incrementAndGet() > survived;
-    proxy.add(FaultRule.times("crash after " + survived + " writes", afterCrash,
-        new Fault.Reject(r -> new Fault.CannedResponse(400, "application/json",
-            ComputeError.badRequest("simulated crash").body().toString())), Integer.MAX_VALUE));
+    proxy.crashAfter(survived, FaultToleranceIT::isWrite, new Fault.Reject(r -> new Fault.CannedResponse(400,
+        "application/json", ComputeError.badRequest("simulated crash").body().toString())));
     try {
       work.run();
     } catch (LoadBalancerException e) {
