@@ -13,6 +13,8 @@ import dev.fairlead.lb.api.ServiceKey;
 import dev.fairlead.lb.aws.AwsProviderFactory;
 import dev.fairlead.lb.aws.internal.AwsLoadBalancerProvider;
 import dev.fairlead.lb.aws.internal.model.Names;
+import dev.fairlead.lb.cloud.CallGate;
+import dev.fairlead.lb.cloud.CallKind;
 import dev.fairlead.lb.tck.Specs;
 import dev.fairlead.sim.proxy.AwsErrors;
 import dev.fairlead.sim.proxy.Fault;
@@ -179,7 +181,8 @@ class FaultToleranceIT {
         assertThat(status.ingress()).hasSize(1);
       }
       assertThat(rules).allSatisfy(r -> assertThat(r.fired()).as(r.toString()).isPositive());
-      assertThat(((AwsLoadBalancerProvider) provider).gate().throttleDelay())
+      CallGate gate = ((AwsLoadBalancerProvider) provider).gate();
+      assertThat(gate.throttleDelay(CallKind.READ).plus(gate.throttleDelay(CallKind.WRITE)))
           .as("throttling raised the shared delay")
           .isPositive();
       for (LoadBalancerSpec spec : created) {
