@@ -70,6 +70,33 @@ class ControllerOnMotoIT {
   }
 
   @Test
+  void aSubnetThatDoesNotExistGivesAWarningNamingTheAnnotationAndCreatesNothing()
+      throws Exception {
+    Service service = ControllerOnMoto.service(NS, "lost", 30300);
+    service
+        .getMetadata()
+        .setAnnotations(Map.of("service.beta.kubernetes.io/aws-load-balancer-subnets", "gone"));
+    moto.startRecording();
+
+    cluster.client().services().resource(service).create();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(events("lost"))
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getMessage())
+                              .contains("aws-load-balancer-subnets")
+                              .contains("'gone' does not exist");
+                        }));
+    assertThat(moto.stopRecording()).as("reads only, no resource created").containsOnly("DescribeSubnets");
+    assertThat(ControllerOnMoto.hostname(service("lost"))).isNull();
+  }
+
+  @Test
   void deletingTheServiceRemovesEveryAwsResourceThenTheFinalizer() throws Exception {
     cluster.client().services().resource(ControllerOnMoto.service(NS, "web", 30200)).create();
     String host =
