@@ -170,7 +170,7 @@ public final class ApiShim {
             "the fairlead sandbox serves OpenAPI v3 only", null, null)));
       }
       case "/openapi/v3", "/openapi/v3/" -> {
-        return Optional.of(json(200, OpenApiV3.root(catalog())));
+        return Optional.of(json(200, OpenApiV3.root(catalog(), crds())));
       }
       default -> { }
     }
@@ -199,7 +199,7 @@ public final class ApiShim {
       if (gv == null) {
         return Optional.of(notFoundPath());
       }
-      return Optional.of(OpenApiV3.groupVersion(catalog(), gv).map(doc -> json(200, doc))
+      return Optional.of(OpenApiV3.groupVersion(catalog(), crds(), gv).map(doc -> json(200, doc))
           .orElseGet(ApiShim::notFoundPath));
     }
     return Optional.empty();
@@ -436,8 +436,47 @@ public final class ApiShim {
           .put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
       return json(201, toStore);
     }
-    MockResponse response = send(HttpMethod.POST, target.collectionPath(), JSON, Json.write(toStore));
-    return fromStore(response, target, name, "create");
+    return storeNew(target, toStore);
+  }
+
+  /**
+   * Stores a new object with a random UID, as the API server does. The mock server's own create
+   * numbers UIDs from 1 in every process, so two sandbox runs would hand out the same UIDs, and the
+   * names and tags a cloud provider derives from them would collide in a long-lived emulator.
+   */
+  private MockResponse storeNew(ApiRequest.Target target, ObjectNode object) {
+    ObjectNode meta = (ObjectNode) object.get("metadata");
+    if (meta.path("name").asText("").isEmpty()) {
+      meta.put("name", meta.path("generateName").asText() + randomSuffix());
+    }
+    String name = meta.path("name").asText();
+    if (target.resource().namespaced()) {
+      meta.put("namespace", target.namespace());
+    }
+    String path = target.collectionPath() + "/" + name;
+    if (fetch(path).isPresent()) {
+      String plural = target.qualifiedPlural();
+      return json(409, ApiStatus.failure(409, "AlreadyExists",
+          plural + " \"" + name + "\" already exists", plural, name));
+    }
+    meta.remove("deletionTimestamp");
+    meta.put("uid", UUID.randomUUID().toString())
+        .put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString())
+        .put("resourceVersion", Long.toString(crud.requestResourceVersion()));
+    crud.processEvent(target.collectionPath(), crud.getKey(target.collectionPath()), null, null,
+        Json.write(object));
+    return json(201, fetch(path).orElse(object));
+  }
+
+  /** Five characters from the API server's alphabet for generateName (no vowels, no look-alikes). */
+  private static String randomSuffix() {
+    String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return b.toString();
   }
 
   private MockResponse replace(ApiRequest req, ApiRequest.Target target, String body) {
@@ -462,16 +501,18 @@ public final class ApiShim {
           "the server does not allow this method on the requested resource", null, null));
     }
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    if (type.startsWith("application/apply-patch")) {
+      // Before looking the object up: server-side apply of a new object is a PATCH too.
+      return json(415, ApiStatus.failure(415, "UnsupportedMediaType", "server-side apply is not supported"
+          + " by the fairlead sandbox; use client-side `kubectl apply` (without --server-side)", null, null));
+    }
     Optional<JsonNode> existing = fetch(target.objectPath());
     if (existing.isEmpty()) {
       return json(404, ApiStatus.notFound(target.qualifiedPlural(), target.name()));
     }
     JsonNode patch = parseBody(body);
     JsonNode patched;
-    if (type.startsWith("application/apply-patch")) {
-      return json(415, ApiStatus.failure(415, "UnsupportedMediaType", "server-side apply is not supported"
-          + " by the fairlead sandbox; use client-side `kubectl apply` (without --server-side)", null, null));
-    } else if (type.startsWith("application/strategic-merge-patch+json")) {
+    if (type.startsWith("application/strategic-merge-patch+json")) {
       if (!ResourceCatalog.isBuiltIn(target.resource().groupVersion())) {
         return json(415, ApiStatus.failure(415, "UnsupportedMediaType",
             "the body of the request was in an unknown format - accepted media types include:"
