@@ -158,14 +158,9 @@ class UpstreamMigrationIT {
       assertThat(forwardsTo).isNotEqualTo(upstream.targetGroupArn());
       assertThat(targets(forwardsTo))
           .containsExactlyInAnyOrder(MotoServer.instance(1), MotoServer.instance(2));
-      assertThat(
-              moto.awsCli(
-                  "elbv2",
-                  "describe-target-groups",
-                  "--query",
-                  "TargetGroups[?TargetGroupArn=='" + upstream.targetGroupArn() + "'].TargetGroupName"))
+      assertThat(targetGroupExists(upstream.targetGroupArn()))
           .as("the in-tree provider's target group is gone once nothing uses it")
-          .isEmpty();
+          .isFalse();
       assertThat(
               moto.awsCli(
                   "elbv2",
@@ -222,13 +217,7 @@ class UpstreamMigrationIT {
       provider.ensureDeleted(spec.service());
       assertThat(provider.find(spec.service())).isEmpty();
     }
-    assertThat(
-            moto.awsCli(
-                "elbv2",
-                "describe-target-groups",
-                "--query",
-                "TargetGroups[?TargetGroupArn=='" + upstream.targetGroupArn() + "'].TargetGroupName"))
-        .isEmpty();
+    assertThat(targetGroupExists(upstream.targetGroupArn())).isFalse();
   }
 
   @Test
@@ -255,6 +244,15 @@ class UpstreamMigrationIT {
                 "LoadBalancers[?LoadBalancerArn=='" + upstream.lbArn() + "'].DNSName"))
         .as("another cluster's NLB stays")
         .isEqualTo(upstream.dnsName());
+  }
+
+  private boolean targetGroupExists(String arn) throws Exception {
+    return !moto.awsCli(
+            "elbv2",
+            "describe-target-groups",
+            "--query",
+            "TargetGroups[?TargetGroupArn=='" + arn + "'].TargetGroupName")
+        .isEmpty();
   }
 
   private List<String> targets(String tgArn) throws Exception {
