@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.model.DescribeSubnetsResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
@@ -72,19 +73,18 @@ final class Network {
     settings
         .vpcId()
         .ifPresent(v -> subnetFilters.add(Filter.builder().name("vpc-id").values(v).build()));
-    List<Subnet> found = new ArrayList<>();
-    String token = null;
-    do {
-      String next = token;
-      var page =
-          aws.gate()
-              .call(
-                  "DescribeSubnets",
-                  CallKind.READ,
-                  () -> aws.ec2().describeSubnets(b -> b.filters(subnetFilters).nextToken(next)));
-      found.addAll(page.subnets());
-      token = page.nextToken();
-    } while (token != null);
+    List<Subnet> found =
+        Pages.all(
+            token ->
+                aws.gate()
+                    .call(
+                        "DescribeSubnets",
+                        CallKind.READ,
+                        () ->
+                            aws.ec2()
+                                .describeSubnets(b -> b.filters(subnetFilters).nextToken(token))),
+            DescribeSubnetsResponse::subnets,
+            DescribeSubnetsResponse::nextToken);
     // Subnets tagged for another cluster only are not ours to use.
     List<Subnet> usable =
         found.stream()

@@ -3,8 +3,8 @@ package dev.fairlead.lb.aws.internal;
 import dev.fairlead.lb.api.ServiceKey;
 import dev.fairlead.lb.aws.internal.model.NlbModel;
 import dev.fairlead.lb.cloud.CallKind;
-import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.GetResourcesResponse;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.model.ResourceTagMapping;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
 
@@ -27,35 +27,30 @@ final class OwnedResources {
 
   /** Every resource of the Service (NLBs, target groups, security groups), all pages. */
   List<ResourceTagMapping> of(ServiceKey service) {
-    List<ResourceTagMapping> all = new ArrayList<>();
-    String token = "";
-    do {
-      String next = token;
-      var page =
-          aws.gate()
-              .call(
-                  "GetResources",
-                  CallKind.READ,
-                  () ->
-                      aws.tagging()
-                          .getResources(
-                              b ->
-                                  b.tagFilters(
-                                          TagFilter.builder()
-                                              .key(NlbModel.CLUSTER_TAG_PREFIX + cluster)
-                                              .values("owned")
-                                              .build(),
-                                          TagFilter.builder()
-                                              .key(NlbModel.SERVICE_UID_TAG)
-                                              .values(service.uid())
-                                              .build())
-                                      .resourceTypeFilters(
-                                          LOAD_BALANCER, TARGET_GROUP, SECURITY_GROUP)
-                                      .paginationToken(next.isEmpty() ? null : next)));
-      all.addAll(page.resourceTagMappingList());
-      token = page.paginationToken() == null ? "" : page.paginationToken();
-    } while (!token.isEmpty());
-    return all;
+    return Pages.all(
+        token ->
+            aws.gate()
+                .call(
+                    "GetResources",
+                    CallKind.READ,
+                    () ->
+                        aws.tagging()
+                            .getResources(
+                                b ->
+                                    b.tagFilters(
+                                            TagFilter.builder()
+                                                .key(NlbModel.CLUSTER_TAG_PREFIX + cluster)
+                                                .values("owned")
+                                                .build(),
+                                            TagFilter.builder()
+                                                .key(NlbModel.SERVICE_UID_TAG)
+                                                .values(service.uid())
+                                                .build())
+                                        .resourceTypeFilters(
+                                            LOAD_BALANCER, TARGET_GROUP, SECURITY_GROUP)
+                                        .paginationToken(token))),
+        GetResourcesResponse::resourceTagMappingList,
+        GetResourcesResponse::paginationToken);
   }
 
   /** The name part of a target group ARN ({@code ...:targetgroup/<name>/<id>}). */

@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupsResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
@@ -84,13 +87,7 @@ final class SecurityGroups {
   /** The group's ingress rules, or empty if it does not exist. */
   Optional<Set<IngressRule>> rules(String groupId) {
     try {
-      List<SecurityGroup> groups =
-          aws.gate()
-              .call(
-                  "DescribeSecurityGroups",
-                  CallKind.READ,
-                  () -> aws.ec2().describeSecurityGroups(b -> b.groupIds(groupId)))
-              .securityGroups();
+      List<SecurityGroup> groups = describe(b -> b.groupIds(groupId), null).securityGroups();
       return groups.isEmpty()
           ? Optional.empty()
           : Optional.of(rules(groups.getFirst().ipPermissions()));
@@ -103,17 +100,12 @@ final class SecurityGroups {
   }
 
   Optional<String> findByName(String name, String vpcId) {
-    return aws.gate()
-        .call(
-            "DescribeSecurityGroups",
-            CallKind.READ,
-            () ->
-                aws.ec2()
-                    .describeSecurityGroups(
-                        b ->
-                            b.filters(
-                                Filter.builder().name("group-name").values(name).build(),
-                                Filter.builder().name("vpc-id").values(vpcId).build())))
+    return describe(
+            b ->
+                b.filters(
+                    Filter.builder().name("group-name").values(name).build(),
+                    Filter.builder().name("vpc-id").values(vpcId).build()),
+            null)
         .securityGroups()
         .stream()
         .map(SecurityGroup::groupId)
@@ -125,23 +117,19 @@ final class SecurityGroups {
     List<Filter> filters = new ArrayList<>();
     filters.add(Filter.builder().name("tag-key").values(key).build());
     vpcId.ifPresent(v -> filters.add(Filter.builder().name("vpc-id").values(v).build()));
-    List<SecurityGroup> groups = new ArrayList<>();
-    String token = null;
-    do {
-      String next = token;
-      var page =
-          aws.gate()
-              .call(
-                  "DescribeSecurityGroups",
-                  CallKind.READ,
-                  () ->
-                      aws.ec2()
-                          .describeSecurityGroups(
-                              b -> b.filters(filters).maxResults(1000).nextToken(next)));
-      groups.addAll(page.securityGroups());
-      token = page.nextToken();
-    } while (token != null);
-    return groups;
+    return Pages.all(
+        token -> describe(b -> b.filters(filters).maxResults(1000), token),
+        DescribeSecurityGroupsResponse::securityGroups,
+        DescribeSecurityGroupsResponse::nextToken);
+  }
+
+  private DescribeSecurityGroupsResponse describe(
+      Consumer<DescribeSecurityGroupsRequest.Builder> request, String nextToken) {
+    return aws.gate()
+        .call(
+            "DescribeSecurityGroups",
+            CallKind.READ,
+            () -> aws.ec2().describeSecurityGroups(b -> request.accept(b.nextToken(nextToken))));
   }
 
   /** Deletes a group; one already gone is fine, one still attached throws (DependencyViolation). */
