@@ -460,6 +460,10 @@ public final class ApiShim {
           plural + " \"" + name + "\" already exists", plural, name));
     }
     meta.remove("deletionTimestamp");
+    if (target.resource().statusSubresource() && !target.resource().kind().equals("Node")
+        && !target.resource().kind().equals("Namespace")) {
+      object.remove("status"); // custom objects too: status is written through /status
+    }
     meta.put("uid", UUID.randomUUID().toString())
         .put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString())
         .put("resourceVersion", Long.toString(crud.requestResourceVersion()));
