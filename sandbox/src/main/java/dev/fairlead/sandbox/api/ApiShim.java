@@ -436,51 +436,8 @@ public final class ApiShim {
           .put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
       return json(201, toStore);
     }
-    return storeNew(target, toStore);
-  }
-
-  /**
-   * Stores a new object with a random UID, as the API server does. The mock server's own create
-   * numbers UIDs from 1 in every process, so two sandbox runs would hand out the same UIDs, and the
-   * names and tags a cloud provider derives from them would collide in a long-lived emulator.
-   */
-  private MockResponse storeNew(ApiRequest.Target target, ObjectNode object) {
-    ObjectNode meta = (ObjectNode) object.get("metadata");
-    if (meta.path("name").asText("").isEmpty()) {
-      meta.put("name", meta.path("generateName").asText() + randomSuffix());
-    }
-    String name = meta.path("name").asText();
-    if (target.resource().namespaced()) {
-      meta.put("namespace", target.namespace());
-    }
-    String path = target.collectionPath() + "/" + name;
-    if (fetch(path).isPresent()) {
-      String plural = target.qualifiedPlural();
-      return json(409, ApiStatus.failure(409, "AlreadyExists",
-          plural + " \"" + name + "\" already exists", plural, name));
-    }
-    meta.remove("deletionTimestamp");
-    if (target.resource().statusSubresource() && !target.resource().kind().equals("Node")
-        && !target.resource().kind().equals("Namespace")) {
-      object.remove("status"); // custom objects too: status is written through /status
-    }
-    meta.put("uid", UUID.randomUUID().toString())
-        .put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString())
-        .put("resourceVersion", Long.toString(crud.requestResourceVersion()));
-    crud.processEvent(target.collectionPath(), crud.getKey(target.collectionPath()), null, null,
-        Json.write(object));
-    return json(201, fetch(path).orElse(object));
-  }
-
-  /** Five characters from the API server's alphabet for generateName (no vowels, no look-alikes). */
-  private static String randomSuffix() {
-    String alphabet = "bcdfghjklmnpqrstvwxz2456789";
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < 5; i++) {
-      b.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return b.toString();
+    MockResponse response = send(HttpMethod.POST, target.collectionPath(), JSON, Json.write(toStore));
+    return fromStore(response, target, name, "create");
   }
 
   private MockResponse replace(ApiRequest req, ApiRequest.Target target, String body) {
