@@ -42,11 +42,16 @@ class ApiEconomyIT {
 
   @AfterEach
   void tearDown() {
+    // Each part even if set-up failed halfway, so no moto process outlives the test.
     if (controller != null) {
       controller.close();
     }
-    cluster.close();
-    moto.close();
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
   }
 
   @Test

@@ -37,9 +37,16 @@ class ControllerOnMotoIT {
 
   @AfterEach
   void tearDown() {
-    controller.close();
-    cluster.close();
-    moto.close();
+    // Each part even if set-up failed halfway, so no moto process outlives the test.
+    if (controller != null) {
+      controller.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
   }
 
   @Test

@@ -61,10 +61,15 @@ class FaultToleranceIT {
 
   @AfterAll
   static void stop() {
-    elb.close();
-    ec2.close();
-    proxy.close();
-    moto.close();
+    for (AutoCloseable c : new AutoCloseable[] {elb, ec2, proxy, moto}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 
   LoadBalancerProvider provider() {
