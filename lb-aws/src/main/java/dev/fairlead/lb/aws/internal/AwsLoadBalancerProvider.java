@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -72,6 +73,8 @@ public final class AwsLoadBalancerProvider implements LoadBalancerProvider {
   private final DriftCheck drift;
   private final KeyedLocks locks = new KeyedLocks();
   private final Map<String, ServiceState> states = new ConcurrentHashMap<>();
+  /** Completes when the latest {@link #recover} is done; converges wait for it (see there). */
+  private volatile CompletableFuture<Void> recovered = CompletableFuture.completedFuture(null);
 
   AwsLoadBalancerProvider(String cluster, AwsSettings settings, AwsClients aws) {
     this.cluster = cluster;
@@ -115,8 +118,23 @@ public final class AwsLoadBalancerProvider implements LoadBalancerProvider {
     return aws.gate();
   }
 
+  /**
+   * Reads the network and every published NLB's checkpoint. An ensure that arrives meanwhile (the
+   * controller may already have queued one) waits for this, so it finds the recovered state instead
+   * of reading its Service (and the network) a second time.
+   */
   @Override
   public void recover(Map<ServiceKey, LoadBalancerStatus> published) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    recovered = done;
+    try {
+      recoverNow(published);
+    } finally {
+      done.complete(null);
+    }
+  }
+
+  private void recoverNow(Map<ServiceKey, LoadBalancerStatus> published) {
     try {
       network.discover();
     } catch (RuntimeException e) {
@@ -181,6 +199,7 @@ public final class AwsLoadBalancerProvider implements LoadBalancerProvider {
     locked(
         model,
         () -> {
+          awaitRecovery();
           ServiceState state = states.get(model.service().uid());
           if (state != null && state.modelHash().equals(model.modelHash())) {
             Optional<ServiceState> updated = updateTargets(model, state);
@@ -209,6 +228,7 @@ public final class AwsLoadBalancerProvider implements LoadBalancerProvider {
 
   /** Converges one Service; the caller holds its lock. */
   LoadBalancerStatus converge(NlbModel model, boolean verify) {
+    awaitRecovery();
     String uid = model.service().uid();
     ServiceState state = states.get(uid);
     if (!verify && state != null && state.modelHash().equals(model.modelHash())) {
@@ -354,6 +374,17 @@ public final class AwsLoadBalancerProvider implements LoadBalancerProvider {
         states.remove(uid);
         throw e;
       }
+    }
+  }
+
+  private void awaitRecovery() {
+    try {
+      recovered.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderFailureException("interrupted while the provider recovers", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // recover never completes exceptionally
     }
   }
 

@@ -126,7 +126,11 @@ final class Network {
 
   void ensureDiscovered() {
     if (!discovered) {
-      discover();
+      synchronized (this) {
+        if (!discovered) { // another caller may have discovered while this one waited
+          discover();
+        }
+      }
     }
   }
 
