@@ -42,16 +42,7 @@ class ApiEconomyIT {
 
   @AfterEach
   void tearDown() {
-    // Each part even if set-up failed halfway, so no moto process outlives the test.
-    if (controller != null) {
-      controller.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (moto != null) {
-      moto.close();
-    }
+    MotoServer.closeAll(controller, cluster, moto);
   }
 
   @Test

@@ -61,15 +61,7 @@ class FaultToleranceIT {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {elb, ec2, proxy, moto}) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
+    MotoServer.closeAll(elb, ec2, proxy, moto);
   }
 
   LoadBalancerProvider provider() {

@@ -256,6 +256,24 @@ final class MotoServer implements AutoCloseable {
     return out.strip();
   }
 
+  /**
+   * Closes each of the given resources that exists, even if set-up failed halfway, so no moto
+   * process outlives a test.
+   *
+   * @param resources the resources, nulls allowed
+   */
+  static void closeAll(AutoCloseable... resources) {
+    for (AutoCloseable resource : resources) {
+      if (resource != null) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing " + resource + " failed", e);
+        }
+      }
+    }
+  }
+
   @Override
   public void close() {
     http.close();
