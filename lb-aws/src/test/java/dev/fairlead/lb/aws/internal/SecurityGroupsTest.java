@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-class SecurityRulesTest {
+class SecurityGroupsTest {
 
   @Test
   void rulesSurviveTheRoundTripThroughEc2Permissions() {
@@ -19,9 +19,9 @@ class SecurityRulesTest {
                 new IngressRule("udp", 53, 53, "0.0.0.0/0"),
                 new IngressRule("icmp", 3, 4, "203.0.113.0/24")));
 
-    var permissions = AwsLoadBalancerProvider.permissions(rules);
+    var permissions = SecurityGroups.permissions(rules);
 
     assertThat(permissions).hasSize(3);
-    assertThat(AwsLoadBalancerProvider.rules(permissions)).isEqualTo(rules);
+    assertThat(SecurityGroups.rules(permissions)).isEqualTo(rules);
   }
 }
