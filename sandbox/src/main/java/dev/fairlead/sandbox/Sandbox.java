@@ -216,14 +216,23 @@ public final class Sandbox implements AutoCloseable {
 
   private static LoadBalancerProviderFactory requireProvider(String name) {
     ProviderRegistry registry = ProviderRegistry.load();
-    boolean installed = registry.all().stream().anyMatch(f -> f.name().equals(name));
-    if (!installed && List.of("aws", "gcp", "azure", BAREMETAL).contains(name)) {
-      String available = registry.all().isEmpty() ? "none"
-          : String.join(", ", registry.all().stream().map(LoadBalancerProviderFactory::name).toList());
-      throw new CliException("the " + name + " provider is not installed in this distribution"
-          + " (installed: " + available + ")");
-    }
+    requireInstalled(name, registry.all().stream().map(LoadBalancerProviderFactory::name).toList());
     return registry.require(name);
+  }
+
+  /**
+   * Fails with a clear message when one of this project's own providers is asked for but its jar is
+   * missing from the distribution (an unknown name is left to the registry's own message).
+   *
+   * @param name the provider asked for
+   * @param installed the names of the installed providers
+   * @throws CliException if {@code name} is a known provider that is not installed
+   */
+  static void requireInstalled(String name, List<String> installed) {
+    if (!installed.contains(name) && List.of("aws", "gcp", "azure", BAREMETAL).contains(name)) {
+      throw new CliException("the " + name + " provider is not installed in this distribution"
+          + " (installed: " + (installed.isEmpty() ? "none" : String.join(", ", installed)) + ")");
+    }
   }
 
   /**

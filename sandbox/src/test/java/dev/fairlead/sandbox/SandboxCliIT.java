@@ -45,7 +45,7 @@ class SandboxCliIT {
   void unknownAndMissingProviders() {
     assertOneLine(run("sandbox", "--provider", "nope"), "unknown provider 'nope' (available: ");
     assertThat(run("sandbox", "--provider", "nope").err()).contains("baremetal");
-    assertOneLine(run("sandbox", "--provider", "gcp"), "the gcp provider is not installed in this distribution");
+    // Every provider is on this test's class path; a missing one is checked in SandboxProvidersTest.
   }
 
   @Test
