@@ -8,8 +8,11 @@ import dev.fairlead.lb.baremetal.speaker.election.NodeInfo;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
 import dev.fairlead.lb.baremetal.speaker.election.VipService;
 import dev.fairlead.lb.baremetal.speaker.membership.JGroupsMembership;
+import dev.fairlead.lb.baremetal.speaker.membership.Keyring;
 import dev.fairlead.lb.baremetal.speaker.membership.Membership;
 import dev.fairlead.lb.baremetal.speaker.membership.MembershipSettings;
+import dev.fairlead.lb.baremetal.speaker.membership.Outvoted;
+import dev.fairlead.lb.baremetal.speaker.membership.Refusal;
 import dev.fairlead.lb.baremetal.speaker.net.Link;
 import dev.fairlead.lb.baremetal.speaker.packet.Mac;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,6 +67,10 @@ final class Speaker implements AutoCloseable {
       });
   private volatile boolean linksDown;
   private long carrierSince;
+  private MembershipSecret secret;
+  private volatile boolean standingDown;
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> refusalLogged =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Speaker(SpeakerSettings settings, KubernetesClient client, List<Link> links, SpeakerMetrics metrics) {
     this.settings = settings;
@@ -73,7 +80,7 @@ final class Speaker implements AutoCloseable {
   }
 
   boolean ready() {
-    return ready;
+    return ready && !standingDown;
   }
 
   CompletableFuture<Void> stopped() {
@@ -100,15 +107,26 @@ final class Speaker implements AutoCloseable {
       }
     }
     seeds.add(new InetSocketAddress(bind, settings.membershipPort()));
+    Keyring keys = null;
+    if (settings.membershipSecret().isPresent()) {
+      SpeakerSettings.SecretRef ref = settings.membershipSecret().get();
+      secret = new MembershipSecret(client, ref.namespace(), ref.name(), metrics);
+      keys = secret.start(this::rekey);
+    } else {
+      LOG.warn("membership runs WITHOUT keys (--insecure-membership): any process that reaches port"
+          + " {} can join the speakers and influence which node answers for a VIP",
+          settings.membershipPort());
+    }
     events = new ServiceEvents(client, settings.nodeName());
     announcer = new Announcer(links, metrics, settings.probeTimeout(), this::speakerOf, events);
     announcer.start();
     membership = new JGroupsMembership(new MembershipSettings(settings.nodeName(), bind,
         settings.membershipPort(), seeds.stream().distinct().toList(), settings.failureTimeout(),
         settings.heartbeatInterval(), settings.verifyTimeout()),
-        links.stream().map(Link::mac).toList());
+        links.stream().map(Link::mac).toList(), keys, this::refused);
     membership.start(this::requestSync);
     linkCheck.scheduleWithFixedDelay(this::checkLinks, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+    linkCheck.scheduleWithFixedDelay(this::checkOutvoted, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     ready = true;
     LOG.info("speaker on node {} ready: membership on {}:{}, {} seed(s)", settings.nodeName(),
         bind.getHostAddress(), settings.membershipPort(), seeds.size());
@@ -153,6 +171,19 @@ final class Speaker implements AutoCloseable {
     }
   }
 
+  /** Re-runs the election when the stand-down verdict would change (refusals age out). */
+  private void checkOutvoted() {
+    if (outvoted(membership.members().keySet()) != standingDown) {
+      requestSync();
+    }
+  }
+
+  private boolean outvoted(Set<String> members) {
+    Set<String> nodes = new java.util.HashSet<>();
+    kube.nodes().forEach(n -> nodes.add(n.getMetadata().getName()));
+    return Outvoted.standDown(Outvoted.refusers(membership.refusedBy(), members, nodes), members);
+  }
+
   static boolean carrier(String name) {
     java.nio.file.Path operstate = java.nio.file.Path.of("/sys/class/net", name, "operstate");
     try {
@@ -160,6 +191,31 @@ final class Speaker implements AutoCloseable {
       return state.equals("up") || state.equals("unknown");
     } catch (java.io.IOException e) {
       return true; // no sysfs: do not guess
+    }
+  }
+
+  private void rekey(Keyring keys) {
+    Membership m = membership;
+    if (m != null) {
+      m.rekey(keys);
+      requestSync();
+    }
+  }
+
+  /**
+   * Counts refused membership traffic and logs it, once per peer and reason per minute; a new
+   * refusing peer re-runs the election (it may mean this speaker is the odd one out).
+   */
+  private void refused(Refusal refusal) {
+    metrics.refused(refusal.reason().label());
+    String key = refusal.peer() + "|" + refusal.reason();
+    long now = System.nanoTime();
+    Long last = refusalLogged.get(key);
+    if (last == null || now - last > Duration.ofMinutes(1).toNanos()) {
+      refusalLogged.put(key, now);
+      LOG.warn("refused membership traffic from {}: {}{}", refusal.peer(), refusal.reason().text(),
+          secret == null ? "" : " (keys from Secret " + secret.reference() + ")");
+      requestSync();
     }
   }
 
@@ -189,8 +245,22 @@ final class Speaker implements AutoCloseable {
       List<VipService> services = ClusterModel.services(kube.services(), kube.slices(),
           kube.pools(), settings.loadBalancerClass());
       Map<InetAddress, Assignment> result = Election.elect(nodes, services, members);
-      Map<InetAddress, List<ServiceRef>> won =
-          linksDown ? Map.of() : Election.wonBy(result, settings.nodeName());
+      boolean outvoted = outvoted(members);
+      if (outvoted != standingDown) {
+        standingDown = outvoted;
+        metrics.standingDown(outvoted);
+        if (outvoted) {
+          LOG.error("standing down: the speakers on {} refuse this speaker's membership traffic and"
+              + " it refuses theirs, and they are at least as many as this speaker's group {};"
+              + " this speaker holds a different membership key (or none){}; it answers for no"
+              + " address until that is fixed", membership.refusedBy(), members,
+              secret == null ? "" : ", check Secret " + secret.reference());
+        } else {
+          LOG.info("no longer outvoted: announcing again");
+        }
+      }
+      Map<InetAddress, List<ServiceRef>> won = linksDown || outvoted ? Map.of()
+          : Election.wonBy(result, settings.nodeName());
       metrics.election();
       if (LOG.isDebugEnabled()) {
         result.values().forEach(a -> LOG.debug("{} -> {} (candidates {})",
@@ -218,6 +288,9 @@ final class Speaker implements AutoCloseable {
     }
     if (events != null) {
       events.close();
+    }
+    if (secret != null) {
+      secret.close();
     }
     stopped.complete(null);
   }

@@ -89,6 +89,17 @@ public final class SpeakerCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   Duration verifyTimeout;
 
+  @Option(names = "--membership-secret", paramLabel = "[NAMESPACE/]NAME",
+      description = "Secret with the membership keys (entry 'key' seals outgoing traffic; every"
+          + " entry is accepted, which allows rotation). Namespace default: $POD_NAMESPACE, else"
+          + " fairlead-system. Required unless --insecure-membership.")
+  String membershipSecret;
+
+  @Option(names = "--insecure-membership",
+      description = "Run the membership without keys: any process that reaches the membership port"
+          + " can join and influence which node answers for a VIP. For tests only.")
+  boolean insecureMembership;
+
   @Option(names = "--load-balancer-class", paramLabel = "CLASS",
       description = "Serve only Services with this spec.loadBalancerClass (as the controller)."
           + " Default: Services without a class.")
@@ -151,9 +162,38 @@ public final class SpeakerCommand implements Callable<Integer> {
     for (String peer : peers) {
       seeds.add(peer(peer.strip()));
     }
+    Optional<SpeakerSettings.SecretRef> secret = secretRef();
     return new SpeakerSettings(nodeName.strip(), interfaces.stream().map(String::strip).toList(),
         bind, membershipPort, seeds, metricsPort, probeTimeout, failureTimeout, heartbeatInterval,
-        verifyTimeout, Optional.ofNullable(loadBalancerClass));
+        verifyTimeout, Optional.ofNullable(loadBalancerClass), secret);
+  }
+
+  private Optional<SpeakerSettings.SecretRef> secretRef() {
+    if (membershipSecret == null || membershipSecret.isBlank()) {
+      if (!insecureMembership) {
+        throw new CliException("--membership-secret is required (the Secret with the speakers'"
+            + " shared membership key); --insecure-membership runs without one");
+      }
+      return Optional.empty();
+    }
+    if (insecureMembership) {
+      throw new CliException("--membership-secret and --insecure-membership exclude each other");
+    }
+    String text = membershipSecret.strip();
+    String namespace = Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank())
+        .orElse("fairlead-system");
+    String name = text;
+    int slash = text.indexOf('/');
+    if (slash >= 0) {
+      namespace = text.substring(0, slash);
+      name = text.substring(slash + 1);
+    }
+    for (String part : List.of(namespace, name)) {
+      if (!part.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+        throw new CliException("--membership-secret: '" + part + "' is not a valid Kubernetes name");
+      }
+    }
+    return Optional.of(new SpeakerSettings.SecretRef(namespace, name));
   }
 
   private static List<Link> links(SpeakerSettings settings) {

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param heartbeatInterval heartbeat period
  * @param verifyTimeout how long a suspect gets to answer
  * @param loadBalancerClass the class served; empty = Services without a class
+ * @param membershipSecret the Secret holding the membership keys; empty = no keys (insecure: any
+ *     process that reaches the membership port can join and sway elections)
  */
 public record SpeakerSettings(
     String nodeName,
@@ -33,7 +35,21 @@ public record SpeakerSettings(
     Duration failureTimeout,
     Duration heartbeatInterval,
     Duration verifyTimeout,
-    Optional<String> loadBalancerClass) {
+    Optional<String> loadBalancerClass,
+    Optional<SecretRef> membershipSecret) {
+
+  /**
+   * A Secret by namespace and name.
+   *
+   * @param namespace its namespace
+   * @param name its name
+   */
+  public record SecretRef(String namespace, String name) {
+    @Override
+    public String toString() {
+      return namespace + "/" + name;
+    }
+  }
 
   /** Copies the lists. */
   public SpeakerSettings {
