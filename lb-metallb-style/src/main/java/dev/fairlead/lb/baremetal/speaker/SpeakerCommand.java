@@ -179,21 +179,34 @@ public final class SpeakerCommand implements Callable<Integer> {
     if (insecureMembership) {
       throw new CliException("--membership-secret and --insecure-membership exclude each other");
     }
-    String text = membershipSecret.strip();
+    return Optional.of(secretRef("--membership-secret", membershipSecret));
+  }
+
+  /**
+   * Parses {@code [NAMESPACE/]NAME}; the namespace defaults to {@code $POD_NAMESPACE}, else
+   * {@code fairlead-system}.
+   *
+   * @param option the option, for messages
+   * @param text the value
+   * @return the reference
+   * @throws CliException if a part is not a valid Kubernetes name
+   */
+  static SpeakerSettings.SecretRef secretRef(String option, String text) {
+    String value = text.strip();
     String namespace = Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank())
         .orElse("fairlead-system");
-    String name = text;
-    int slash = text.indexOf('/');
+    String name = value;
+    int slash = value.indexOf('/');
     if (slash >= 0) {
-      namespace = text.substring(0, slash);
-      name = text.substring(slash + 1);
+      namespace = value.substring(0, slash);
+      name = value.substring(slash + 1);
     }
     for (String part : List.of(namespace, name)) {
       if (!part.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
-        throw new CliException("--membership-secret: '" + part + "' is not a valid Kubernetes name");
+        throw new CliException(option + ": '" + part + "' is not a valid Kubernetes name");
       }
     }
-    return Optional.of(new SpeakerSettings.SecretRef(namespace, name));
+    return new SpeakerSettings.SecretRef(namespace, name);
   }
 
   private static List<Link> links(SpeakerSettings settings) {

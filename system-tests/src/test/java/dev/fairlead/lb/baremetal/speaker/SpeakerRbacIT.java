@@ -10,10 +10,14 @@ import dev.fairlead.lb.baremetal.speaker.packet.Mac;
 import dev.fairlead.systemtests.ApiUse;
 import dev.fairlead.systemtests.Manifests;
 import dev.fairlead.systemtests.RecordingDispatcher;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -22,6 +26,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,10 +35,63 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The speaker's RBAC in deploy/ grants exactly what its Kubernetes side was seen using: the four
- * informers and the events it records (announcing, address conflict). Its packet side needs no API.
+ * The speaker's RBAC in deploy/ grants exactly what its Kubernetes side was seen using: the
+ * informers, the events it records (announcing, address conflict) and its membership Secret, which
+ * it may read by name only. Its packet side needs no API. The key generator Job may only create
+ * Secrets in its namespace.
  */
 class SpeakerRbacIT {
+  static final String SECRET = "fairlead-speaker-membership";
+
+  @Test
+  void theOnlySecretTheSpeakerMayReadIsItsMembershipKeyByName() throws Exception {
+    List<HasMetadata> objects = Manifests.objects(Manifests.kustomize("baremetal"));
+    List<PolicyRule> secretRules = new ArrayList<>();
+    for (HasMetadata o : objects) {
+      if (o instanceof ClusterRole role) {
+        assertThat(role.getRules()).as("ClusterRole %s", role.getMetadata().getName())
+            .noneMatch(r -> r.getResources().contains("secrets"));
+      } else if (o instanceof Role role && role.getMetadata().getName().startsWith("fairlead-speaker")
+          && !role.getMetadata().getName().equals("fairlead-speaker-key")) {
+        role.getRules().stream().filter(r -> r.getResources().contains("secrets"))
+            .forEach(secretRules::add);
+        assertThat(role.getMetadata().getNamespace()).isEqualTo("fairlead-system");
+      }
+    }
+    assertThat(secretRules).singleElement().satisfies(rule -> {
+      assertThat(rule.getResourceNames()).containsExactly(SECRET);
+      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "watch");
+      assertThat(rule.getResources()).containsExactly("secrets");
+    });
+    String daemonSet = Manifests.kustomize("baremetal");
+    assertThat(daemonSet).contains("--membership-secret=" + SECRET, "--secret=" + SECRET);
+  }
+
+  @Test
+  void theKeyJobMayOnlyCreateSecretsAndDoesJustThat() throws Exception {
+    RecordingDispatcher dispatcher = new RecordingDispatcher("fairlead-speaker-key-under-test");
+    KubernetesMockServer server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesClient client = server.createClient();
+    try (KubernetesClient jobClient = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(client.getConfiguration())
+            .withUserAgent("fairlead-speaker-key-under-test").build())
+        .build()) {
+      dispatcher.recording = true;
+      SpeakerSettings.SecretRef ref = new SpeakerSettings.SecretRef("fairlead-system", SECRET);
+      SpeakerKeyCommand.create(jobClient, ref);
+      SpeakerKeyCommand.create(jobClient, ref);
+      dispatcher.recording = false;
+    } finally {
+      client.close();
+      server.destroy();
+    }
+    Set<ApiUse> granted = Manifests.grants(Manifests.objects(Manifests.kustomize("baremetal")),
+        "fairlead-speaker-key");
+    assertThat(dispatcher.uses).containsExactly(new ApiUse("", "secrets", "create"));
+    assertThat(granted).isEqualTo(dispatcher.uses);
+  }
 
   @Test
   void grantsAreExactlyWhatTheSpeakerUses() throws Exception {
@@ -50,8 +108,11 @@ class SpeakerRbacIT {
                   .withUserAgent("fairlead-speaker-under-test").build())
               .build();
           KubeState state = new KubeState(speakerClient, () -> {});
-          ServiceEvents events = new ServiceEvents(speakerClient, "node-1")) {
+          ServiceEvents events = new ServiceEvents(speakerClient, "node-1");
+          MembershipSecret secret = new MembershipSecret(speakerClient, "fairlead-system", SECRET,
+              new SpeakerMetrics())) {
         state.start(Duration.ofSeconds(20));
+        assertThat(secret.start(keys -> {}).accepted()).hasSize(1);
         List<ServiceRef> web = List.of(new ServiceRef("default", "web", "uid-web"));
         events.acquired(InetAddress.ofLiteral("192.0.2.10"), web);
         events.conflict(InetAddress.ofLiteral("192.0.2.10"), new Mac(new byte[] {2, 0, 0, 0, 0, 1}),
@@ -75,6 +136,7 @@ class SpeakerRbacIT {
   }
 
   private static void seed(KubernetesClient client) {
+    SpeakerKeyCommand.create(client, new SpeakerSettings.SecretRef("fairlead-system", SECRET));
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
         .withNewStatus().addNewAddress().withType("InternalIP").withAddress("192.0.2.1").endAddress()
         .endStatus().build()).create();
