@@ -1,11 +1,13 @@
 package dev.fairlead.lb.baremetal.speaker;
 
 import dev.fairlead.lb.baremetal.speaker.election.Addresses;
+import dev.fairlead.lb.baremetal.speaker.election.Advertisement;
+import dev.fairlead.lb.baremetal.speaker.election.Advertisements;
 import dev.fairlead.lb.baremetal.speaker.election.Assignment;
 import dev.fairlead.lb.baremetal.speaker.election.ClusterModel;
 import dev.fairlead.lb.baremetal.speaker.election.Election;
 import dev.fairlead.lb.baremetal.speaker.election.NodeInfo;
-import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
+import dev.fairlead.lb.baremetal.speaker.election.PoolInfo;
 import dev.fairlead.lb.baremetal.speaker.election.VipService;
 import dev.fairlead.lb.baremetal.speaker.membership.JGroupsMembership;
 import dev.fairlead.lb.baremetal.speaker.membership.Keyring;
@@ -14,67 +16,82 @@ import dev.fairlead.lb.baremetal.speaker.membership.MembershipSettings;
 import dev.fairlead.lb.baremetal.speaker.membership.Outvoted;
 import dev.fairlead.lb.baremetal.speaker.membership.Refusal;
 import dev.fairlead.lb.baremetal.speaker.net.Link;
+import dev.fairlead.lb.baremetal.speaker.net.LinkMonitor;
+import dev.fairlead.lb.baremetal.speaker.net.Links;
 import dev.fairlead.lb.baremetal.speaker.packet.Mac;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The speaker: watches the cluster and the membership, re-runs the election after every change
- * (coalesced, on one thread) and hands the result to the {@link Announcer}.
+ * The speaker: watches the cluster, the membership and the interfaces, re-runs the election after
+ * every change (coalesced, on one thread) and hands the result to the {@link Announcer}.
  *
  * <p>Start order matters for "never answer for an address that is not an assigned, elected VIP":
- * the caches are synced first, then the raw sockets open with nothing held, then the membership is
- * joined, and only then does the first election run.
+ * the caches are synced and the membership keys read first, then the raw sockets open with nothing
+ * held, then the membership is joined, and only then does the first election run.
  */
 final class Speaker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Speaker.class);
+  /** How often interfaces are re-read even without a kernel notification. */
+  private static final Duration LINK_RESCAN = Duration.ofSeconds(10);
 
   private final SpeakerSettings settings;
   private final KubernetesClient client;
-  private final List<Link> links;
+  private final Links system;
   private final SpeakerMetrics metrics;
   private final ExecutorService sync = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "election");
     t.setDaemon(true);
     return t;
   });
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "speaker-timers");
+    t.setDaemon(true);
+    return t;
+  });
   private final AtomicBoolean syncPending = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final Map<String, Long> refusalLogged = new ConcurrentHashMap<>();
   private volatile boolean ready;
+  private volatile List<Link> links;
+  private volatile boolean linksDown;
+  private volatile boolean standingDown;
+  private long carrierSince;
+  private Set<String> lastMembers = Set.of();
   private KubeState kube;
+  private MembershipSecret secret;
   private Membership membership;
   private Announcer announcer;
   private ServiceEvents events;
-  private Set<String> lastMembers = Set.of();
-  private final java.util.concurrent.ScheduledExecutorService linkCheck =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "link-check");
-        t.setDaemon(true);
-        return t;
-      });
-  private volatile boolean linksDown;
-  private long carrierSince;
-  private MembershipSecret secret;
-  private volatile boolean standingDown;
-  private final java.util.concurrent.ConcurrentHashMap<String, Long> refusalLogged =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private AdvertisementStatusWriter statusWriter;
+  private LinkMonitor linkMonitor;
 
-  Speaker(SpeakerSettings settings, KubernetesClient client, List<Link> links, SpeakerMetrics metrics) {
+  Speaker(SpeakerSettings settings, KubernetesClient client, Links system, List<Link> links,
+      SpeakerMetrics metrics) {
     this.settings = settings;
     this.client = client;
+    this.system = system;
     this.links = List.copyOf(links);
     this.metrics = metrics;
   }
@@ -118,19 +135,35 @@ final class Speaker implements AutoCloseable {
           settings.membershipPort());
     }
     events = new ServiceEvents(client, settings.nodeName());
-    announcer = new Announcer(links, metrics, settings.probeTimeout(), this::speakerOf, events);
-    announcer.start();
+    statusWriter = new AdvertisementStatusWriter(client, settings.nodeName(), Clock.systemUTC());
+    announcer = new Announcer(metrics, settings.probeTimeout(), this::speakerOf, events);
+    announcer.start(links);
+    linkMonitor = new LinkMonitor(this::refreshLinks, LINK_RESCAN);
     membership = new JGroupsMembership(new MembershipSettings(settings.nodeName(), bind,
         settings.membershipPort(), seeds.stream().distinct().toList(), settings.failureTimeout(),
         settings.heartbeatInterval(), settings.verifyTimeout()),
-        links.stream().map(Link::mac).toList(), keys, this::refused);
+        links.stream().map(Link::mac).distinct().toList(), keys, this::refused);
     membership.start(this::requestSync);
-    linkCheck.scheduleWithFixedDelay(this::checkLinks, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
-    linkCheck.scheduleWithFixedDelay(this::checkOutvoted, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(this::checkCarrier, 250, 250, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::checkOutvoted, 1, 1, TimeUnit.SECONDS);
     ready = true;
-    LOG.info("speaker on node {} ready: membership on {}:{}, {} seed(s)", settings.nodeName(),
-        bind.getHostAddress(), settings.membershipPort(), seeds.size());
+    LOG.info("speaker on node {} ready: membership on {}:{}, {} seed(s), {}", settings.nodeName(),
+        bind.getHostAddress(), settings.membershipPort(), seeds.size(),
+        keys == null ? "no keys" : "keys " + keys);
     requestSync();
+  }
+
+  /** Re-reads the interfaces (kernel notification or periodic) and updates the sockets. */
+  private void refreshLinks() {
+    Announcer a = announcer;
+    if (a == null) {
+      return;
+    }
+    List<Link> now = system.select(settings.interfaces());
+    if (!now.equals(links)) {
+      links = List.copyOf(now);
+      a.updateLinks(now);
+    }
   }
 
   /**
@@ -138,7 +171,7 @@ final class Speaker implements AutoCloseable {
    * traffic still flows (for example over another NIC): it releases everything and leaves the group,
    * so the others take over at once. It rejoins after carrier has been back for a second.
    */
-  private void checkLinks() {
+  private void checkCarrier() {
     boolean up = links.stream().anyMatch(link -> carrier(link.name()));
     long now = System.nanoTime();
     if (!up) {
@@ -171,25 +204,12 @@ final class Speaker implements AutoCloseable {
     }
   }
 
-  /** Re-runs the election when the stand-down verdict would change (refusals age out). */
-  private void checkOutvoted() {
-    if (outvoted(membership.members().keySet()) != standingDown) {
-      requestSync();
-    }
-  }
-
-  private boolean outvoted(Set<String> members) {
-    Set<String> nodes = new java.util.HashSet<>();
-    kube.nodes().forEach(n -> nodes.add(n.getMetadata().getName()));
-    return Outvoted.standDown(Outvoted.refusers(membership.refusedBy(), members, nodes), members);
-  }
-
   static boolean carrier(String name) {
-    java.nio.file.Path operstate = java.nio.file.Path.of("/sys/class/net", name, "operstate");
+    Path operstate = Path.of("/sys/class/net", name, "operstate");
     try {
-      String state = java.nio.file.Files.readString(operstate).strip();
+      String state = Files.readString(operstate).strip();
       return state.equals("up") || state.equals("unknown");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return true; // no sysfs: do not guess
     }
   }
@@ -219,6 +239,19 @@ final class Speaker implements AutoCloseable {
     }
   }
 
+  /** Re-runs the election when the stand-down verdict would change (refusals age out). */
+  private void checkOutvoted() {
+    if (ready && outvoted(membership.members().keySet()) != standingDown) {
+      requestSync();
+    }
+  }
+
+  private boolean outvoted(Set<String> members) {
+    Set<String> nodes = new HashSet<>();
+    kube.nodes().forEach(n -> nodes.add(n.getMetadata().getName()));
+    return Outvoted.standDown(Outvoted.refusers(membership.refusedBy(), members, nodes), members);
+  }
+
   private Optional<String> speakerOf(Mac mac) {
     Membership m = membership;
     if (m == null) {
@@ -242,9 +275,12 @@ final class Speaker implements AutoCloseable {
       lastMembers = members;
       metrics.members(members.size());
       List<NodeInfo> nodes = ClusterModel.nodes(kube.nodes());
+      List<PoolInfo> pools = ClusterModel.pools(kube.pools());
+      List<Advertisement> ads = ClusterModel.advertisements(kube.l2Advertisements());
       List<VipService> services = ClusterModel.services(kube.services(), kube.slices(),
           kube.pools(), settings.loadBalancerClass());
-      Map<InetAddress, Assignment> result = Election.elect(nodes, services, members);
+      Map<InetAddress, Assignment> result = Election.elect(nodes, services, members,
+          Advertisements.rules(pools, ads, kube.bgpPoolSelectors()));
       boolean outvoted = outvoted(members);
       if (outvoted != standingDown) {
         standingDown = outvoted;
@@ -259,14 +295,17 @@ final class Speaker implements AutoCloseable {
           LOG.info("no longer outvoted: announcing again");
         }
       }
-      Map<InetAddress, List<ServiceRef>> won = linksDown || outvoted ? Map.of()
-          : Election.wonBy(result, settings.nodeName());
+      boolean active = !linksDown && !outvoted;
+      Map<InetAddress, Assignment> won = active ? Election.wonBy(result, settings.nodeName()) : Map.of();
       metrics.election();
       if (LOG.isDebugEnabled()) {
         result.values().forEach(a -> LOG.debug("{} -> {} (candidates {})",
             Addresses.format(a.vip()), a.owner().orElse("nobody"), a.candidates()));
       }
       announcer.reconcile(won, membersChanged);
+      boolean writer = active && members.stream().sorted().findFirst()
+          .filter(settings.nodeName()::equals).isPresent();
+      statusWriter.update(writer, kube.l2Advertisements(), pools);
     } catch (RuntimeException e) {
       LOG.error("election failed; keeping the previous result", e);
     }
@@ -275,7 +314,10 @@ final class Speaker implements AutoCloseable {
   @Override
   public void close() {
     ready = false;
-    linkCheck.shutdownNow();
+    timers.shutdownNow();
+    if (linkMonitor != null) {
+      linkMonitor.close();
+    }
     if (announcer != null) {
       announcer.close(); // stop answering first, then leave: the others take over at once
     }
@@ -288,6 +330,9 @@ final class Speaker implements AutoCloseable {
     }
     if (events != null) {
       events.close();
+    }
+    if (statusWriter != null) {
+      statusWriter.close();
     }
     if (secret != null) {
       secret.close();

@@ -45,8 +45,10 @@ public final class SpeakerCommand implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(names = "--interfaces", paramLabel = "IF", split = ",",
-      description = "Answer only on these interfaces (comma-separated). Default: every interface"
-          + " that is up, has an Ethernet address, is not loopback, NOARP or a bond/bridge member.")
+      description = "Answer only on these interfaces (comma-separated; they may appear later)."
+          + " Default: every interface that is up, has an Ethernet address, is not loopback, NOARP"
+          + " or a bond/bridge member. Interfaces that appear, vanish or are renamed are picked up"
+          + " at once.")
   List<String> interfaces = new ArrayList<>();
 
   @Option(names = "--bind-address", paramLabel = "IP",
@@ -108,11 +110,12 @@ public final class SpeakerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SpeakerSettings settings = settings();
-    List<Link> links = links(settings);
+    Links system = Links.system();
+    List<Link> links = links(system, settings);
     Config config = Kubeconfigs.load(kubeconfig);
     SpeakerMetrics metrics = new SpeakerMetrics();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    Speaker speaker = new Speaker(settings, client, links, metrics);
+    Speaker speaker = new Speaker(settings, client, system, links, metrics);
     dev.fairlead.controller.runtime.HttpEndpoints server = settings.metricsPort() < 0 ? null
         : dev.fairlead.controller.runtime.HttpEndpoints.start(
             settings.metricsPort(), metrics.registry(), () -> true, speaker::ready);
@@ -209,8 +212,12 @@ public final class SpeakerCommand implements Callable<Integer> {
     return new SpeakerSettings.SecretRef(namespace, name);
   }
 
-  private static List<Link> links(SpeakerSettings settings) {
-    Links system = Links.system();
+  /**
+   * The interfaces at start. Auto mode needs at least one (else host networking is missing); named
+   * interfaces may be missing at start (a VLAN created later is picked up at once), but a named
+   * interface that exists and can never answer ARP (loopback) is a configuration error.
+   */
+  private static List<Link> links(Links system, SpeakerSettings settings) {
     if (settings.interfaces().isEmpty()) {
       List<Link> all = system.eligible();
       if (all.isEmpty()) {
@@ -219,13 +226,22 @@ public final class SpeakerCommand implements Callable<Integer> {
       }
       return all;
     }
-    List<Link> chosen = new ArrayList<>();
     for (String name : settings.interfaces()) {
       try {
-        chosen.add(system.require(name));
-      } catch (IllegalArgumentException e) {
-        throw new CliException("--interfaces: " + e.getMessage());
+        if (java.net.NetworkInterface.getByName(name) != null
+            && java.net.NetworkInterface.getByName(name).isLoopback()) {
+          throw new CliException("--interfaces: interface " + name + " is a loopback interface");
+        }
+      } catch (java.net.SocketException e) {
+        // unreadable now; checked again whenever interfaces change
       }
+    }
+    List<Link> chosen = system.select(settings.interfaces());
+    List<String> missing = settings.interfaces().stream()
+        .filter(n -> chosen.stream().noneMatch(l -> l.name().equals(n))).toList();
+    if (!missing.isEmpty()) {
+      LOG.warn("--interfaces: {} not usable yet (missing or down); answering on them as soon as"
+          + " they appear", missing);
     }
     return chosen;
   }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
 import dev.fairlead.lb.baremetal.crd.IPAddressPoolSpec;
+import dev.fairlead.lb.baremetal.crd.L2Advertisement;
+import dev.fairlead.lb.baremetal.crd.L2AdvertisementSpec;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
 import dev.fairlead.lb.baremetal.speaker.packet.Mac;
 import dev.fairlead.systemtests.ApiUse;
@@ -113,12 +115,19 @@ class SpeakerRbacIT {
               new SpeakerMetrics())) {
         state.start(Duration.ofSeconds(20));
         assertThat(secret.start(keys -> {}).accepted()).hasSize(1);
+        try (AdvertisementStatusWriter writer =
+            new AdvertisementStatusWriter(speakerClient, "node-1", java.time.Clock.systemUTC())) {
+          writer.update(true, state.l2Advertisements(),
+              dev.fairlead.lb.baremetal.speaker.election.ClusterModel.pools(state.pools()));
+          await().atMost(Duration.ofSeconds(10)).until(() ->
+              client.resources(L2Advertisement.class).withName("broken").get().getStatus() != null);
+        }
         List<ServiceRef> web = List.of(new ServiceRef("default", "web", "uid-web"));
         events.acquired(InetAddress.ofLiteral("192.0.2.10"), web);
         events.conflict(InetAddress.ofLiteral("192.0.2.10"), new Mac(new byte[] {2, 0, 0, 0, 0, 1}),
             "eth0", "answered an ARP probe for", web);
         await().atMost(Duration.ofSeconds(10)).until(() ->
-            client.v1().events().inNamespace("default").list().getItems().size() == 2);
+            client.v1().events().inNamespace("default").list().getItems().size() == 3);
       }
       dispatcher.recording = false;
     } finally {
@@ -146,6 +155,12 @@ class SpeakerRbacIT {
     spec.setAddresses(List.of("192.0.2.10/32"));
     pool.setSpec(spec);
     client.resources(IPAddressPool.class).resource(pool).create();
+    L2Advertisement broken = new L2Advertisement();
+    broken.setMetadata(new ObjectMetaBuilder().withName("broken").build());
+    L2AdvertisementSpec adSpec = new L2AdvertisementSpec();
+    adSpec.setInterfaces(List.of("not/an/interface"));
+    broken.setSpec(adSpec);
+    client.resources(L2Advertisement.class).resource(broken).create();
     client.services().resource(new ServiceBuilder().withNewMetadata().withNamespace("default")
         .withName("web").withUid("uid-web").endMetadata()
         .withNewSpec().withType("LoadBalancer").addNewPort().withPort(80).withNodePort(30080).endPort()
