@@ -310,16 +310,25 @@ final class Announcer implements AutoCloseable {
           LOG.info("released {} (no longer elected here)", Addresses.format(vip));
         }
       }
+      Map<InetAddress, Assignment> before = wanted;
       wanted = Map.copyOf(won);
       List<InetAddress> claimed = new ArrayList<>();
       for (Map.Entry<InetAddress, Assignment> e : won.entrySet()) {
         InetAddress vip = e.getKey();
         Hold hold = new Hold(e.getValue().interfaces());
-        Hold before = next.put(vip, hold);
-        if (before == null) {
+        Hold previous = next.put(vip, hold);
+        if (previous == null) {
           claimed.add(vip);
-        } else if (reassert || !before.equals(hold)) {
+          continue;
+        }
+        if (reassert || !previous.equals(hold)) {
           schedule.trigger(vip, now);
+        }
+        Assignment earlier = before.get(vip);
+        List<ServiceRef> added = e.getValue().services().stream()
+            .filter(s -> earlier == null || !earlier.services().contains(s)).toList();
+        if (!added.isEmpty()) {
+          observer.acquired(vip, added); // a Service that joined an address this node announces
         }
       }
       held = Map.copyOf(next);

@@ -78,6 +78,9 @@ final class Speaker implements AutoCloseable {
   private volatile boolean linksDown;
   private volatile boolean standingDown;
   private long carrierSince;
+  private InetAddress bind;
+  private volatile boolean startupGrace;
+  private volatile long aloneUntil;
   private Set<String> lastMembers = Set.of();
   private KubeState kube;
   private MembershipSecret secret;
@@ -114,16 +117,8 @@ final class Speaker implements AutoCloseable {
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("Node " + settings.nodeName()
             + " has no InternalIP (or does not exist); pass --bind-address")));
-    List<InetSocketAddress> seeds = new ArrayList<>(settings.peers());
-    if (seeds.isEmpty()) {
-      for (NodeInfo node : nodes) {
-        node.internalIps().stream()
-            .filter(ip -> ip.getClass() == bind.getClass())
-            .findFirst()
-            .ifPresent(ip -> seeds.add(new InetSocketAddress(ip, settings.membershipPort())));
-      }
-    }
-    seeds.add(new InetSocketAddress(bind, settings.membershipPort()));
+    this.bind = bind;
+    List<InetSocketAddress> seeds = seeds(nodes);
     Keyring keys = null;
     if (settings.membershipSecret().isPresent()) {
       SpeakerSettings.SecretRef ref = settings.membershipSecret().get();
@@ -140,10 +135,20 @@ final class Speaker implements AutoCloseable {
     announcer.start(links);
     linkMonitor = new LinkMonitor(this::refreshLinks, LINK_RESCAN);
     membership = new JGroupsMembership(new MembershipSettings(settings.nodeName(), bind,
-        settings.membershipPort(), seeds.stream().distinct().toList(), settings.failureTimeout(),
+        settings.membershipPort(), seeds, settings.failureTimeout(),
         settings.heartbeatInterval(), settings.verifyTimeout()),
         links.stream().map(Link::mac).distinct().toList(), keys, this::refused);
     membership.start(this::requestSync);
+    if (membership.members().size() == 1 && nodes.size() > 1) {
+      // Alone although other Nodes exist: either the first speaker up, or refused by the others
+      // (wrong key). Their periodic discovery tells within one round; until then, answer nothing.
+      aloneUntil = System.nanoTime() + JGroupsMembership.DISCOVERY_ROUND.toNanos();
+      startupGrace = true;
+      timers.schedule(this::requestSync, JGroupsMembership.DISCOVERY_ROUND.toMillis() + 50,
+          TimeUnit.MILLISECONDS);
+      LOG.info("no other speaker answered yet; waiting {} ms for their discovery before announcing",
+          JGroupsMembership.DISCOVERY_ROUND.toMillis());
+    }
     timers.scheduleWithFixedDelay(this::checkCarrier, 250, 250, TimeUnit.MILLISECONDS);
     timers.scheduleWithFixedDelay(this::checkOutvoted, 1, 1, TimeUnit.SECONDS);
     ready = true;
@@ -151,6 +156,24 @@ final class Speaker implements AutoCloseable {
         bind.getHostAddress(), settings.membershipPort(), seeds.size(),
         keys == null ? "no keys" : "keys " + keys);
     requestSync();
+  }
+
+  /**
+   * The membership seeds: {@code --peers}, or every Node's InternalIP of the bind address's family,
+   * this node included.
+   */
+  private List<InetSocketAddress> seeds(List<NodeInfo> nodes) {
+    List<InetSocketAddress> seeds = new ArrayList<>(settings.peers());
+    if (seeds.isEmpty()) {
+      for (NodeInfo node : nodes) {
+        node.internalIps().stream()
+            .filter(ip -> ip.getClass() == bind.getClass())
+            .findFirst()
+            .ifPresent(ip -> seeds.add(new InetSocketAddress(ip, settings.membershipPort())));
+      }
+    }
+    seeds.add(new InetSocketAddress(bind, settings.membershipPort()));
+    return seeds.stream().distinct().toList();
   }
 
   /** Re-reads the interfaces (kernel notification or periodic) and updates the sockets. */
@@ -275,6 +298,7 @@ final class Speaker implements AutoCloseable {
       lastMembers = members;
       metrics.members(members.size());
       List<NodeInfo> nodes = ClusterModel.nodes(kube.nodes());
+      membership.seeds(seeds(nodes));
       List<PoolInfo> pools = ClusterModel.pools(kube.pools());
       List<Advertisement> ads = ClusterModel.advertisements(kube.l2Advertisements());
       List<VipService> services = ClusterModel.services(kube.services(), kube.slices(),
@@ -295,7 +319,11 @@ final class Speaker implements AutoCloseable {
           LOG.info("no longer outvoted: announcing again");
         }
       }
-      boolean active = !linksDown && !outvoted;
+      if (startupGrace && (members.size() > 1 || System.nanoTime() - aloneUntil >= 0)) {
+        startupGrace = false;
+      }
+      boolean waiting = startupGrace;
+      boolean active = !linksDown && !outvoted && !waiting;
       Map<InetAddress, Assignment> won = active ? Election.wonBy(result, settings.nodeName()) : Map.of();
       metrics.election();
       if (LOG.isDebugEnabled()) {

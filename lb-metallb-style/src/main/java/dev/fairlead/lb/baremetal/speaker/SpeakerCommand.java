@@ -70,22 +70,23 @@ public final class SpeakerCommand implements Callable<Integer> {
 
   @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "150ms",
       converter = DurationConverter.class,
-      description = "Before claiming a VIP, listen this long for another host answering an ARP"
-          + " probe / DAD; 0s skips the probe (default: ${DEFAULT-VALUE}).")
+      description = "After claiming a VIP (at once), listen this long for another host answering"
+          + " the ARP probe / DAD sent with the claim, reported as an address conflict; 0s sends"
+          + " no probe (default: ${DEFAULT-VALUE}).")
   Duration probeTimeout;
 
-  @Option(names = "--failure-timeout", paramLabel = "DURATION", defaultValue = "1500ms",
+  @Option(names = "--failure-timeout", paramLabel = "DURATION", defaultValue = "800ms",
       converter = DurationConverter.class,
       description = "A speaker silent this long is suspected (link or node down); crashed"
           + " processes are detected at once through their closed sockets (default: ${DEFAULT-VALUE}).")
   Duration failureTimeout;
 
-  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "300ms",
+  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "200ms",
       converter = DurationConverter.class,
       description = "Heartbeat period (default: ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
-  @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "250ms",
+  @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "150ms",
       converter = DurationConverter.class,
       description = "How long a suspected speaker gets to answer before it is removed"
           + " (default: ${DEFAULT-VALUE}).")

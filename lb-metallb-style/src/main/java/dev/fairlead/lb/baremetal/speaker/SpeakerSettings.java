@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param membershipPort membership TCP port
  * @param peers membership seeds; empty = every Node's InternalIP
  * @param metricsPort port for /metrics, -1 = off
- * @param probeTimeout how long to listen for answers to the ARP probe / DAD before claiming; zero =
- *     no probe
+ * @param probeTimeout how long to listen for answers to the ARP probe / DAD sent when claiming (a
+ *     conflict report; the claim itself is immediate); zero = no probe
  * @param failureTimeout silence after which a speaker is suspected
  * @param heartbeatInterval heartbeat period
  * @param verifyTimeout how long a suspect gets to answer

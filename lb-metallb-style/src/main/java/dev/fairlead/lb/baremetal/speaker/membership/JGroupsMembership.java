@@ -1,6 +1,7 @@
 package dev.fairlead.lb.baremetal.speaker.membership;
 
 import dev.fairlead.lb.baremetal.speaker.packet.Mac;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -69,6 +70,19 @@ public final class JGroupsMembership implements Membership {
   private static final String KEY_NODE = "node";
   private static final String KEY_MACS = "macs";
 
+  /** MERGE3's shortest interval between two discovery rounds. */
+  static final Duration MERGE_MIN = Duration.ofMillis(500);
+
+  /** MERGE3's interval parameter: rounds every 1-3 s, views compared every 3.2 s. */
+  static final Duration MERGE_MAX = Duration.ofMillis(2000);
+
+  /**
+   * How long a speaker that finds itself alone should wait before it announces anything: long
+   * enough for every other speaker's periodic discovery (at most 1.5 × {@link #MERGE_MAX}) to reach
+   * it, so a speaker with a wrong key learns that it is refused before it answers for any address.
+   */
+  public static final Duration DISCOVERY_ROUND = MERGE_MAX.multipliedBy(2);
+
   /** How long refused traffic from a peer counts as evidence (several discovery rounds). */
   static final Duration REFUSAL_MEMORY = Duration.ofSeconds(15);
 
@@ -81,6 +95,8 @@ public final class JGroupsMembership implements Membership {
   private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
   private volatile Keyring keyring;
   private SealProtocol seal;
+  private TCPPING discovery;
+  private volatile List<InetSocketAddress> seeds;
   private JChannel channel;
 
   /**
@@ -98,6 +114,7 @@ public final class JGroupsMembership implements Membership {
     this.localMacs = List.copyOf(localMacs);
     this.keyring = keyring;
     this.onRefusal = onRefusal;
+    this.seeds = settings.seeds();
     this.members = Map.of(settings.nodeName(), Set.copyOf(localMacs));
     localMacs.forEach(mac -> everSeen.put(mac, settings.nodeName()));
   }
@@ -126,7 +143,9 @@ public final class JGroupsMembership implements Membership {
     TCPPING ping = new TCPPING();
     ping.setInitialHosts(settings.seeds());
     ping.setPortRange(0);
-    MERGE3 merge = new MERGE3().setMinInterval(1000).setMaxInterval(3000);
+    // Every member probes every seed every 1-3 s (TCP has no multicast, so MERGE3 uses discovery);
+    // views are compared every 3.2 s: a healed partition merges within about 6.5 s.
+    MERGE3 merge = new MERGE3().setMinInterval(MERGE_MIN.toMillis()).setMaxInterval(MERGE_MAX.toMillis());
     FD_SOCK2 crash = new FD_SOCK2();
     crash.setBindAddress(settings.bindAddress());
     crash.setPortRange(0);
@@ -185,6 +204,18 @@ public final class JGroupsMembership implements Membership {
   }
 
   @Override
+  public synchronized void seeds(List<InetSocketAddress> next) {
+    if (next.equals(seeds)) {
+      return;
+    }
+    seeds = List.copyOf(next);
+    if (discovery != null) {
+      discovery.setInitialHosts(seeds); // read on every discovery round
+    }
+    LOG.info("membership seeds: {}", seeds);
+  }
+
+  @Override
   public synchronized void rekey(Keyring next) {
     if (keyring == null) {
       throw new IllegalStateException("this speaker runs without membership keys");
@@ -202,7 +233,10 @@ public final class JGroupsMembership implements Membership {
     }
     members = Map.of(settings.nodeName(), Set.copyOf(localMacs));
     seal = new SealProtocol(keyring, this::refused);
-    JChannel ch = new JChannel(stack(settings, seal, this::refused));
+    List<Protocol> protocols = stack(settings, seal, this::refused);
+    discovery = (TCPPING) protocols.stream().filter(p -> p instanceof TCPPING).findFirst().orElseThrow();
+    discovery.setInitialHosts(seeds);
+    JChannel ch = new JChannel(protocols);
     byte[] macs = String.join(",", localMacs.stream().map(Mac::toString).toList())
         .getBytes(StandardCharsets.US_ASCII);
     String name = settings.nodeName();
@@ -267,6 +301,7 @@ public final class JGroupsMembership implements Membership {
       channel.close();
       channel = null;
       seal = null;
+      discovery = null;
     }
     members = Map.of(settings.nodeName(), Set.copyOf(localMacs));
   }

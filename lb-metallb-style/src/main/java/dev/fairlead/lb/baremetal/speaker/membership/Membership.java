@@ -44,6 +44,13 @@ public interface Membership extends AutoCloseable {
   Set<String> refusedBy();
 
   /**
+   * Replaces the addresses contacted on every discovery round (Nodes come and go).
+   *
+   * @param seeds the other speakers' membership addresses
+   */
+  void seeds(java.util.List<java.net.InetSocketAddress> seeds);
+
+  /**
    * Replaces the membership keys without leaving the group (key rotation).
    *
    * @param keyring the new keys

@@ -65,7 +65,10 @@ public final class SealProtocol extends Protocol {
       return size() > MAX_SESSIONS;
     }
   };
-  private volatile Keyring keyring;
+  /** The keys and this session's derived send key, replaced together on rekey. */
+  private record Keys(Keyring ring, byte[] sendSessionKey) {}
+
+  private volatile Keys keys;
   private final Consumer<Refusal> refusals;
 
   /** Registers the protocol id and header with JGroups; idempotent. */
@@ -89,7 +92,7 @@ public final class SealProtocol extends Protocol {
    */
   public SealProtocol(Keyring keyring, Consumer<Refusal> refusals) {
     RANDOM.nextBytes(salt);
-    this.keyring = keyring;
+    this.keys = keyring == null ? null : new Keys(keyring, keyring.send().sessionKey(salt));
     this.refusals = Objects.requireNonNull(refusals);
   }
 
@@ -99,7 +102,7 @@ public final class SealProtocol extends Protocol {
    * @param next the new keys; must be non-null when the protocol was created with keys
    */
   public void rekey(Keyring next) {
-    keyring = Objects.requireNonNull(next);
+    keys = new Keys(Objects.requireNonNull(next), next.send().sessionKey(salt));
     synchronized (sessions) {
       sessions.values().removeIf(s -> next.find(s.keyId).isEmpty());
     }
@@ -107,25 +110,25 @@ public final class SealProtocol extends Protocol {
 
   @Override
   public Object down(Message msg) {
-    Keyring ring = keyring;
-    if (ring == null) {
+    Keys current = keys;
+    if (current == null) {
       return down_prot.down(msg);
     }
     try {
-      return down_prot.down(seal(ring.send(), msg));
+      return down_prot.down(seal(current.ring().send(), current.sendSessionKey(), msg));
     } catch (Exception e) {
       log.warn("%s: could not seal a message to %s: %s", local_addr, msg.dest(), e);
       return null;
     }
   }
 
-  private Message seal(MembershipKey key, Message msg) throws Exception {
+  private Message seal(MembershipKey key, byte[] sessionKey, Message msg) throws Exception {
     if (msg.getSrc() == null) {
       msg.setSrc(local_addr);
     }
     ByteArray plain = Util.messageToBuffer(msg);
     SealHeader header = new SealHeader(key.id(), salt, counter.incrementAndGet());
-    Cipher cipher = cipher(Cipher.ENCRYPT_MODE, key.sessionKey(salt), header);
+    Cipher cipher = cipher(Cipher.ENCRYPT_MODE, sessionKey, header);
     byte[] sealed = cipher.doFinal(plain.array(), plain.offset(), plain.length());
     Message outer = new BytesMessage(msg.dest(), sealed).setSrc(msg.getSrc())
         .setFlag(msg.getFlags(false), false)
@@ -157,7 +160,8 @@ public final class SealProtocol extends Protocol {
   /** The inner message, or null when refused. */
   private Message open(Message msg) {
     SealHeader header = msg.getHeader(id);
-    Keyring ring = keyring;
+    Keys current = keys;
+    Keyring ring = current == null ? null : current.ring();
     if (ring == null) {
       if (header != null) {
         return refuse(msg, Refusal.Reason.SEALED_BUT_NO_KEY);

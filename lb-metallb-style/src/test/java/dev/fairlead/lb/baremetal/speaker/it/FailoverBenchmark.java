@@ -50,10 +50,11 @@ class FailoverBenchmark {
 
   @BeforeAll
   static void setUp() throws Exception {
-    Topology.assumeAvailable();
+    Topology.assumeAvailable(Topology.unavailable());
     net = new Topology(3);
     logs = Files.createDirectories(Path.of("target", "speaker-it", net.prefix));
     cluster = new MockCluster(net.apiAddress(), logs);
+    cluster.membershipSecret(MockCluster.SECRET, Map.of("key", MockCluster.newKey()));
     for (String node : NODES) {
       cluster.node(node, net.nodeV4.get(node));
     }

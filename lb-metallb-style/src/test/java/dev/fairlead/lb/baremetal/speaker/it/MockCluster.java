@@ -2,6 +2,10 @@ package dev.fairlead.lb.baremetal.speaker.it;
 
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
 import dev.fairlead.lb.baremetal.crd.IPAddressPoolSpec;
+import dev.fairlead.lb.baremetal.crd.L2Advertisement;
+import dev.fairlead.lb.baremetal.crd.L2AdvertisementSpec;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -23,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fabric8 mock API server in CRUD mode, listening on the bridge so the speakers in the node
@@ -39,6 +45,7 @@ final class MockCluster implements AutoCloseable {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(), false);
     server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(IPAddressPool.class));
+    server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(L2Advertisement.class));
     int port = freePort();
     server.init(InetAddress.ofLiteral(listenAddress), port);
     client = server.createClient();
@@ -85,6 +92,27 @@ final class MockCluster implements AutoCloseable {
         .create();
   }
 
+  /** The membership Secret the speakers read (namespace default). */
+  static final String SECRET = "fairlead-speaker-membership";
+
+  /** Creates or replaces a membership Secret with these entries (entry name to key text). */
+  void membershipSecret(String name, Map<String, String> entries) {
+    client.secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata()
+        .withName(name).withNamespace("default").endMetadata().withStringData(entries).build())
+        .createOr(op -> op.update());
+  }
+
+  /** A new random key, as the speaker-key Job makes them. */
+  static String newKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
+  }
+
+  void deleteNode(String name) {
+    client.nodes().withName(name).delete();
+  }
+
   void pool(String name, String... addresses) {
     IPAddressPool pool = new IPAddressPool();
     pool.getMetadata().setName(name);
@@ -92,6 +120,44 @@ final class MockCluster implements AutoCloseable {
     spec.setAddresses(List.of(addresses));
     pool.setSpec(spec);
     client.resources(IPAddressPool.class).resource(pool).create();
+  }
+
+  /**
+   * Creates an L2Advertisement; each node name becomes a {@code kubernetes.io/hostname} selector
+   * (a name that is no valid label value makes the advertisement invalid, on purpose).
+   */
+  void l2Advertisement(String name, List<String> pools, List<String> nodes, List<String> interfaces) {
+    L2Advertisement ad = new L2Advertisement();
+    ad.getMetadata().setName(name);
+    L2AdvertisementSpec spec = new L2AdvertisementSpec();
+    spec.setIpAddressPools(pools);
+    spec.setNodeSelectors(nodes.stream().map(n -> n.contains(" ")
+        ? new LabelSelectorBuilder().addToMatchLabels(n, "x").build()
+        : new LabelSelectorBuilder().addToMatchLabels("kubernetes.io/hostname", n).build()).toList());
+    spec.setInterfaces(interfaces);
+    ad.setSpec(spec);
+    client.resources(L2Advertisement.class).resource(ad).create();
+  }
+
+  void deleteL2Advertisement(String name) {
+    client.resources(L2Advertisement.class).withName(name).delete();
+  }
+
+  /** The Valid condition as "status: message", or empty. */
+  Optional<String> l2AdvertisementCondition(String name) {
+    L2Advertisement ad = client.resources(L2Advertisement.class).withName(name).get();
+    if (ad == null || ad.getStatus() == null) {
+      return Optional.empty();
+    }
+    return ad.getStatus().getConditions().stream().filter(c -> "Valid".equals(c.getType()))
+        .map(c -> c.getStatus() + ": " + c.getMessage()).findFirst();
+  }
+
+  List<Event> l2AdvertisementEvents(String name) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> e.getInvolvedObject() != null && "L2Advertisement".equals(e.getInvolvedObject().getKind())
+            && name.equals(e.getInvolvedObject().getName()))
+        .toList();
   }
 
   /** A LoadBalancer Service whose status already carries {@code ips} (what IPAM would write). */
