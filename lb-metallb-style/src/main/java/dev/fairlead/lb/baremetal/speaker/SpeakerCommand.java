@@ -86,7 +86,7 @@ public final class SpeakerCommand implements Callable<Integer> {
       description = "Heartbeat period (default: ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
-  @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "150ms",
+  @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "100ms",
       converter = DurationConverter.class,
       description = "How long a suspected speaker gets to answer before it is removed"
           + " (default: ${DEFAULT-VALUE}).")
