@@ -1,53 +1,27 @@
 package dev.fairlead.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import dev.fairlead.kube.fake.FaithfulCrudDispatcher;
+import dev.fairlead.kube.fake.FakeApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.crud.Attribute;
-import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.WebSocketListener;
-import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The fabric8 CRUD mock API server (7.8.0), with changes that keep it from dominating or distorting
- * what the benchmarks measure:
+ * The benchmarks' API server: the project's one fake ({@link FakeApiServer}, whose dispatcher is
+ * faithful where a controller notices), run without storing events, plus a control API at {@code
+ * /bench/} for a benchmark driving it in another JVM (bursts of Services, progress, stats). The
+ * fake's changes to fabric8's mock are what keep it from dominating or distorting what the
+ * benchmarks measure:
  *
  * <ul>
  *   <li><b>An index</b> by (resource, namespace, name): the stock dispatcher scans every stored
@@ -74,16 +48,8 @@ import org.slf4j.LoggerFactory;
  * for each.
  */
 public final class MockApi implements AutoCloseable {
-  // The mock web server logs every request at INFO through java.util.logging; keep a strong
-  // reference so the level sticks.
-  private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
-
-  static {
-    MOCK_LOG.setLevel(Level.WARNING);
-  }
-
-  private final IndexedDispatcher dispatcher = new IndexedDispatcher();
-  private final KubernetesMockServer server;
+  private final FakeApiServer server;
+  private final FaithfulCrudDispatcher dispatcher;
 
   /** Starts a server on a free loopback port. */
   public MockApi() {
@@ -96,16 +62,9 @@ public final class MockApi implements AutoCloseable {
    * @param port the port, 0 for a free one
    */
   public MockApi(int port) {
-    server =
-        new KubernetesMockServer(
-            new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-            dispatcher, false);
-    dispatcher.control = this::control;
-    try {
-      server.init(InetAddress.getLoopbackAddress(), port);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot start the mock API server: " + e.getMessage(), e);
-    }
+    server = FakeApiServer.start(port, false);
+    dispatcher = server.crud();
+    dispatcher.control("/bench/", this::control);
   }
 
   /**
@@ -114,7 +73,7 @@ public final class MockApi implements AutoCloseable {
    * @return the port
    */
   public int port() {
-    return server.getPort();
+    return server.port();
   }
 
   /**
@@ -123,7 +82,7 @@ public final class MockApi implements AutoCloseable {
    * @return the client; the caller closes it
    */
   public KubernetesClient newClient() {
-    return server.createClient();
+    return server.newClient();
   }
 
   /**
@@ -165,7 +124,7 @@ public final class MockApi implements AutoCloseable {
    * @return the count
    */
   public long noOpWrites() {
-    return dispatcher.noOpWrites.sum();
+    return dispatcher.noOpWrites();
   }
 
   /**
@@ -174,7 +133,7 @@ public final class MockApi implements AutoCloseable {
    * @return the count
    */
   public long conflicts() {
-    return dispatcher.conflicts.sum();
+    return dispatcher.conflicts();
   }
 
   /**
@@ -183,7 +142,7 @@ public final class MockApi implements AutoCloseable {
    * @return nanoTime stamps
    */
   public Map<String, Long> ingressPublished() {
-    return Map.copyOf(dispatcher.published);
+    return Map.copyOf(dispatcher.ingressPublished());
   }
 
   /**
@@ -192,7 +151,7 @@ public final class MockApi implements AutoCloseable {
    * @return the count
    */
   public int ingressPublishedCount() {
-    return dispatcher.published.size();
+    return dispatcher.ingressPublished().size();
   }
 
   /**
@@ -201,7 +160,7 @@ public final class MockApi implements AutoCloseable {
    * @return the stamp, or 0 if none yet
    */
   public long lastWriteNanos() {
-    return dispatcher.lastWrite.get();
+    return dispatcher.lastWriteNanos();
   }
 
   /** A burst of Services created by {@link #burst}. */
@@ -216,7 +175,7 @@ public final class MockApi implements AutoCloseable {
    */
   public void resetServices() {
     dispatcher.removeAll("services");
-    dispatcher.published.clear();
+    dispatcher.ingressPublished().clear();
     lastBurst = null;
     markNanos = 0;
   }
@@ -238,7 +197,7 @@ public final class MockApi implements AutoCloseable {
     int count = 0;
     if (burst != null) {
       for (String key : burst.keys()) {
-        if (dispatcher.published.containsKey(key)) {
+        if (dispatcher.ingressPublished().containsKey(key)) {
           count++;
         }
       }
@@ -292,14 +251,14 @@ public final class MockApi implements AutoCloseable {
     stats.put("published", ingressPublishedCount());
     stats.put("requests", requests());
     stats.put("conflicts", conflicts());
-    stats.put("noOpWrites", dispatcher.noOpWrites.sum());
+    stats.put("noOpWrites", dispatcher.noOpWrites());
     long last = lastWriteNanos();
     stats.put("nanosSinceLastWrite", last == 0 ? Long.MAX_VALUE : System.nanoTime() - last);
     Burst burst = lastBurst;
     if (burst != null) {
       List<Long> offsets = new ArrayList<>();
       for (String key : burst.keys()) {
-        Long at = dispatcher.published.get(key);
+        Long at = dispatcher.ingressPublished().get(key);
         if (at != null) {
           offsets.add(at - burst.startNanos());
         }
@@ -349,322 +308,6 @@ public final class MockApi implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.destroy();
-    } catch (RuntimeException e) {
-      // A watch connection that does not close in time must not fail the benchmark.
-      System.err.println("mock API server did not shut down cleanly: " + e);
-    }
-  }
-
-  /** The stock CRUD dispatcher plus an index, event acknowledgement and counters. */
-  static final class IndexedDispatcher extends KubernetesCrudDispatcher {
-    private final Map<String, AttributeSet> index = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> counts = new ConcurrentSkipListMap<>();
-    private final Map<String, Long> published = new ConcurrentHashMap<>();
-    private static final ObjectMapper JSON =
-        new ObjectMapper();
-    private final LongAdder conflicts = new LongAdder();
-    private final LongAdder noOpWrites = new LongAdder();
-    private final AtomicLong lastWrite = new AtomicLong();
-    private final AtomicLong eventNames = new AtomicLong();
-
-    private volatile Function<RecordedRequest, MockResponse> control;
-
-    @Override
-    public MockResponse dispatch(RecordedRequest request) {
-      String method = request.getMethod();
-      String path = request.getPath();
-      if (path.startsWith("/bench/") && control != null) {
-        return control.apply(request);
-      }
-      String category = category(method, path);
-      counts.computeIfAbsent(category, c -> new LongAdder()).increment();
-      if (!"GET".equals(method)) {
-        lastWrite.set(System.nanoTime());
-      }
-      if (category.endsWith(" events")) {
-        return acknowledgeEvent(request);
-      }
-      String body = "GET".equals(method) ? null : body(request); // dispatching consumes the body
-      MockResponse response = super.dispatch(request);
-      if (response.code() == 409) {
-        conflicts.increment();
-      }
-      if (Boolean.getBoolean("mockapi.debug") && (!"GET".equals(method) || path.contains("watch=true"))) {
-        System.err.println("mockapi: " + method + " " + path + " -> " + response.code() + " " + body);
-      }
-      if ("PATCH services/status".equals(category) && response.code() / 100 == 2) {
-        notePublished(path, body);
-      }
-      return response;
-    }
-
-    private void notePublished(String path, String body) {
-      // /api/v1/namespaces/<ns>/services/<name>/status
-      String[] parts = path.split("\\?")[0].split("/");
-      if (parts.length >= 8 && body != null && body.contains("\"ingress\":[{")) {
-        published.putIfAbsent(parts[4] + "/" + parts[6], System.nanoTime());
-      }
-    }
-
-    private MockResponse acknowledgeEvent(RecordedRequest request) {
-      if ("DELETE".equals(request.getMethod())) {
-        return new MockResponse().setResponseCode(200).setBody("{}");
-      }
-      String body = body(request);
-      if ("POST".equals(request.getMethod()) && body != null && !body.isEmpty()) {
-        return new MockResponse().setResponseCode(201).setBody(body);
-      }
-      // PATCH of an aggregated event: answer with a minimal Event.
-      String[] parts = request.getPath().split("\\?")[0].split("/");
-      String name = parts.length > 0 ? parts[parts.length - 1] : "e" + eventNames.incrementAndGet();
-      return new MockResponse()
-          .setResponseCode(200)
-          .setBody("{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"" + name + "\"}}");
-    }
-
-    /** The request body, without consuming it (getUtf8Body empties the buffer). */
-    private static String body(RecordedRequest request) {
-      return request.getBody() == null
-          ? null
-          : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
-    }
-
-    static String category(String method, String path) {
-      String clean = path.split("\\?")[0];
-      String[] parts = clean.split("/");
-      // /api/v1/[namespaces/<ns>/]<plural>[/<name>[/<sub>]]
-      // /apis/<group>/<version>/[namespaces/<ns>/]<plural>[/<name>[/<sub>]]
-      int i = parts.length > 1 && "apis".equals(parts[1]) ? 4 : 3;
-      if (i < parts.length && "namespaces".equals(parts[i]) && i + 2 < parts.length) {
-        i += 2;
-      }
-      String plural = i < parts.length ? parts[i] : clean;
-      String sub = i + 2 < parts.length ? "/" + parts[i + 2] : "";
-      String watch = path.contains("watch=true") ? " (watch)" : "";
-      return method + " " + plural + sub + watch;
-    }
-
-    Map<String, Long> requestCounts() {
-      Map<String, Long> snapshot = new TreeMap<>();
-      counts.forEach((k, v) -> snapshot.put(k, v.sum()));
-      return snapshot;
-    }
-
-    /**
-     * Drops every watch and every object of a resource, quietly: meant for between rounds, when no
-     * client should be watching. (A watch whose client went away without a close handshake stays
-     * registered in the stock mock, and a write to it blocks the server's event loop for 30 s.)
-     */
-    void removeAll(String plural) {
-      try {
-        ((Set<?>) LISTENERS.get(this)).clear();
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-      synchronized (map) {
-        map.keySet().removeIf(k -> plural.equals(value(k, KubernetesAttributesExtractor.PLURAL)));
-      }
-      index.keySet().removeIf(id -> id.startsWith(plural + "/"));
-    }
-
-    void preload(HasMetadata object, String plural) {
-      var meta = object.getMetadata();
-      if (meta.getUid() == null) {
-        meta.setUid(UUID.randomUUID().toString());
-      }
-      if (meta.getCreationTimestamp() == null) {
-        meta.setCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-      }
-      if (meta.getGeneration() == null) {
-        meta.setGeneration(1L);
-      }
-      meta.setResourceVersion(String.valueOf(requestResourceVersion()));
-      String path =
-          (object.getApiVersion().contains("/") ? "/apis/" : "/api/")
-              + object.getApiVersion()
-              + (meta.getNamespace() == null ? "" : "/namespaces/" + meta.getNamespace())
-              + "/"
-              + plural;
-      processEvent(path, getKey(path), null, null, Serialization.asJson(object));
-    }
-
-    /**
-     * A watch that starts at a resourceVersion gets only later changes, as from a real API server.
-     * The stock mock replays every stored object as ADDED when any watch opens, so an informer that
-     * has just listed 10,000 Services would receive all 10,000 again.
-     */
-    @Override
-    public MockResponse handleWatch(String path) {
-      boolean fromVersion = path.matches(".*[?&]resourceVersion=[1-9][0-9]*.*");
-      if (!fromVersion || path.contains("fieldSelector")) {
-        return super.handleWatch(path);
-      }
-      try {
-        @SuppressWarnings("unchecked")
-        Set<Object> listeners = (Set<Object>) LISTENERS.get(this);
-        Object listener = WATCH_LISTENER.newInstance(context, getKey(path), listeners,
-            LoggerFactory.getLogger(KubernetesCrudDispatcher.class),
-            (Consumer<Object>) opened -> { });
-        listeners.add(listener);
-        return new MockResponse().withWebSocketUpgrade((WebSocketListener) listener);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("fabric8 mock internals changed: " + e, e);
-      }
-    }
-
-    private static final Field LISTENERS;
-    private static final Constructor<?> WATCH_LISTENER;
-
-    static {
-      try {
-        LISTENERS = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
-        LISTENERS.setAccessible(true);
-        WATCH_LISTENER = Class.forName("io.fabric8.kubernetes.client.server.mock.WatchEventsListener")
-            .getConstructor(io.fabric8.mockwebserver.Context.class, AttributeSet.class, Set.class,
-                org.slf4j.Logger.class, Consumer.class);
-        WATCH_LISTENER.setAccessible(true);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    @Override
-    public MockResponse handleGet(String path) {
-      if (!path.contains("watch=true")) {
-        AttributeSet query = getKey(path);
-        String id = id(query);
-        if (id != null) {
-          AttributeSet key = index.get(id);
-          String body = key == null ? null : map.get(key);
-          if (body != null && key.matches(query)) {
-            return new MockResponse().setResponseCode(200).setBody(body);
-          }
-          if (body == null) {
-            return new MockResponse().setResponseCode(404).setBody(
-                "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
-          }
-        }
-      }
-      return super.handleGet(path);
-    }
-
-    @Override
-    public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
-      String id = id(query);
-      if (id == null) {
-        return super.findResource(query);
-      }
-      AttributeSet key = index.get(id);
-      if (key == null) {
-        return null;
-      }
-      String value = map.get(key);
-      return value != null && key.matches(query) ? new AbstractMap.SimpleEntry<>(key, value) : null;
-    }
-
-    @Override
-    public void processEvent(
-        String path,
-        AttributeSet pathAttributes,
-        AttributeSet oldAttributes,
-        GenericKubernetesResource resource,
-        String newState) {
-      if (oldAttributes != null && newState != null && unchanged(map.get(oldAttributes), newState)) {
-        // As a real API server: a write that changes nothing is not stored and raises no watch event.
-        noOpWrites.increment();
-        if (Boolean.getBoolean("mockapi.debug")) {
-          System.err.println("mockapi: no-op write to " + path);
-        }
-        return;
-      }
-      if (Boolean.getBoolean("mockapi.debug") && oldAttributes != null) {
-        System.err.println("mockapi: change " + path + "\n  before " + map.get(oldAttributes) + "\n  after  " + newState);
-      }
-      super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
-      if (oldAttributes != null) {
-        String oldId = id(oldAttributes);
-        if (oldId != null) {
-          index.remove(oldId, oldAttributes);
-        }
-      }
-      if (newState != null) {
-        // Recompute the key exactly as the stock dispatcher does; AttributeSet has value equality.
-        KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) getAttributeExtractor();
-        AttributeSet attributes =
-            resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
-        if (!attributes.containsKey(KubernetesAttributesExtractor.PLURAL)) {
-          attributes = AttributeSet.merge(pathAttributes, attributes);
-        }
-        String newId = id(attributes);
-        if (newId != null) {
-          index.put(newId, attributes);
-        }
-      }
-    }
-
-    /** RFC 7386 JSON merge patch: objects merge, null removes, everything else (arrays too) replaces. */
-    @Override
-    public JsonNode merge(JsonNode current, String patch)
-        throws KubernetesCrudDispatcherException {
-      try {
-        return mergePatch(current.deepCopy(), JSON.readTree(patch));
-      } catch (IOException e) {
-        throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
-      }
-    }
-
-    static JsonNode mergePatch(
-        JsonNode target, JsonNode patch) {
-      if (!patch.isObject()) {
-        return patch;
-      }
-      ObjectNode result =
-          target instanceof ObjectNode object ? object : JSON.createObjectNode();
-      for (Map.Entry<String, JsonNode> field : patch.properties()) {
-        if (field.getValue().isNull()) {
-          result.remove(field.getKey());
-        } else {
-          result.set(field.getKey(), mergePatch(result.get(field.getKey()), field.getValue()));
-        }
-      }
-      return result;
-    }
-
-    private static boolean unchanged(String before, String after) {
-      if (before == null) {
-        return false;
-      }
-      try {
-        JsonNode a = JSON.readTree(before);
-        JsonNode b = JSON.readTree(after);
-        for (JsonNode node : List.of(a, b)) {
-          if (node.get("metadata") instanceof ObjectNode meta) {
-            meta.remove("resourceVersion");
-          }
-        }
-        return a.equals(b);
-      } catch (IOException e) {
-        return false;
-      }
-    }
-
-    private static String id(AttributeSet attributes) {
-      String name = value(attributes, KubernetesAttributesExtractor.NAME);
-      String plural = value(attributes, KubernetesAttributesExtractor.PLURAL);
-      if (name == null || plural == null) {
-        return null;
-      }
-      return plural + "/" + value(attributes, KubernetesAttributesExtractor.NAMESPACE) + "/" + name;
-    }
-
-    private static String value(AttributeSet attributes, String key) {
-      Attribute attribute = attributes.getAttribute(key);
-      if (attribute == null || attribute.getValues().size() != 1) {
-        return null;
-      }
-      return attribute.getValues().getFirst().toString();
-    }
+    server.close();
   }
 }

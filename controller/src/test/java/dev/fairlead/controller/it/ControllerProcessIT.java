@@ -1,10 +1,11 @@
 package dev.fairlead.controller.it;
 
-import static dev.fairlead.controller.it.Fixtures.loadBalancer;
-import static dev.fairlead.controller.it.Fixtures.node;
+import static dev.fairlead.kube.fake.KubeFixtures.loadBalancer;
+import static dev.fairlead.kube.fake.KubeFixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fairlead.kube.fake.FakeApiServer;
 import io.fabric8.kubernetes.api.model.Service;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControllerProcessIT {
   @TempDir Path dir;
-  MockCluster cluster;
+  FakeApiServer cluster;
   Process process;
 
   @AfterEach
@@ -43,8 +44,8 @@ class ControllerProcessIT {
 
   @Test
   void servesMetricsAndProbesReconcilesAndStopsGracefullyOnSigterm() throws Exception {
-    cluster = new MockCluster();
-    cluster.client.nodes().resource(node("node-1", 1)).create();
+    cluster = FakeApiServer.start();
+    cluster.client().nodes().resource(node("node-1", 1)).create();
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(kubeconfig, """
         apiVersion: v1
@@ -60,7 +61,7 @@ class ControllerProcessIT {
             namespace: default
         current-context: mock
         users: []
-        """.formatted(cluster.client.getMasterUrl().toString()));
+        """.formatted(cluster.client().getMasterUrl().toString()));
     int port = freePort();
     Path log = dir.resolve("controller.log");
     List<String> command = new ArrayList<>(List.of(
@@ -76,13 +77,16 @@ class ControllerProcessIT {
         .until(() -> get(http, port, "/readyz").statusCode() == 200);
     assertThat(get(http, port, "/healthz").statusCode()).isEqualTo(200);
 
-    cluster.client.services().resource(loadBalancer("default", "web", 80, 30080)).create();
+    cluster.client().services().resource(loadBalancer("default", "web", 80, 30080)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> {
       Service web = cluster.service("default", "web");
       return web.getStatus() != null && web.getStatus().getLoadBalancer() != null
           && !web.getStatus().getLoadBalancer().getIngress().isEmpty();
     });
 
+    // The reconcile is counted after its status PATCH, so the ingress can be visible first.
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        get(http, port, "/metrics").body().contains("fairlead_reconcile_total{result=\"done\"}"));
     String metrics = get(http, port, "/metrics").body();
     assertThat(metrics)
         .contains("fairlead_reconcile_total{result=\"done\"}")

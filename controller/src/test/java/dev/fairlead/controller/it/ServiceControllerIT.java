@@ -1,12 +1,14 @@
 package dev.fairlead.controller.it;
 
-import static dev.fairlead.controller.it.Fixtures.loadBalancer;
-import static dev.fairlead.controller.it.Fixtures.node;
+import static dev.fairlead.kube.fake.KubeFixtures.loadBalancer;
+import static dev.fairlead.kube.fake.KubeFixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fairlead.controller.model.ServiceEligibility;
 import dev.fairlead.controller.runtime.ControllerSettings;
+import dev.fairlead.controller.testing.ControllerHarness;
+import dev.fairlead.kube.fake.FakeApiServer;
 import dev.fairlead.lb.api.ProviderFailureException;
 import dev.fairlead.lb.api.RetryLaterException;
 import dev.fairlead.lb.tck.memory.InMemoryCloud;
@@ -29,16 +31,16 @@ class ServiceControllerIT {
   static final String NS = "shop";
   static final String FINALIZER = ServiceEligibility.DEFAULT_FINALIZER;
 
-  MockCluster cluster;
+  FakeApiServer cluster;
   InMemoryCloud cloud;
   ControllerHarness controller;
 
   @BeforeEach
   void setUp() {
-    cluster = new MockCluster();
+    cluster = FakeApiServer.start();
     cloud = new InMemoryCloud();
-    cluster.client.nodes().resource(node("node-1", 1)).create();
-    cluster.client.nodes().resource(node("node-2", 2)).create();
+    cluster.client().nodes().resource(node("node-1", 1)).create();
+    cluster.client().nodes().resource(node("node-2", 2)).create();
   }
 
   @AfterEach
@@ -50,11 +52,11 @@ class ServiceControllerIT {
   }
 
   void startController() {
-    controller = ControllerHarness.start(cluster.client, cloud, ControllerHarness.fastSettings("it-1"));
+    controller = InMemoryController.start(cluster.client(), cloud, InMemoryController.fastSettings("it-1"));
   }
 
   Service create(Service service) {
-    return cluster.client.services().resource(service).create();
+    return cluster.client().services().resource(service).create();
   }
 
   Service awaitIngress(String name) {
@@ -81,7 +83,7 @@ class ServiceControllerIT {
     assertThat(web.getStatus().getLoadBalancer().getIngress().get(0).getIpMode()).isEqualTo("VIP");
     awaitReasons("web", "EnsuringLoadBalancer", "EnsuredLoadBalancer");
     assertThat(cloud.count("ensure")).isEqualTo(1);
-    var stored = cloud.loadBalancers(ControllerHarness.CLUSTER);
+    var stored = cloud.loadBalancers(InMemoryController.CLUSTER);
     assertThat(stored).hasSize(1);
     var spec = stored.values().iterator().next().spec();
     assertThat(spec.backends()).extracting(b -> b.name()).containsExactly("node-1", "node-2");
@@ -97,13 +99,13 @@ class ServiceControllerIT {
     create(loadBalancer(NS, "web", 80, 30080));
     String ip = awaitIngress("web").getStatus().getLoadBalancer().getIngress().get(0).getIp();
 
-    Edits.editService(cluster.client, NS, "web", s -> {
+    Edits.editService(cluster.client(), NS, "web", s -> {
       s.getSpec().getPorts().get(0).setPort(8080);
       return s;
     });
 
     await().atMost(WAIT).until(() -> cloud.count("ensure") == 2);
-    var spec = cloud.loadBalancers(ControllerHarness.CLUSTER).values().iterator().next().spec();
+    var spec = cloud.loadBalancers(InMemoryController.CLUSTER).values().iterator().next().spec();
     assertThat(spec.ports().get(0).port()).isEqualTo(8080);
     assertThat(cluster.service(NS, "web").getStatus().getLoadBalancer().getIngress().get(0).getIp())
         .isEqualTo(ip);
@@ -122,18 +124,18 @@ class ServiceControllerIT {
     cloud.clearCalls();
 
     // A heartbeat-like change (conditions) changes no backend: no provider call at all.
-    cluster.client.nodes().withName("node-1").edit(n -> {
+    cluster.client().nodes().withName("node-1").edit(n -> {
       n.getStatus().setConditions(List.of(new NodeConditionBuilder().withType("Ready")
           .withStatus("False").build()));
       return n;
     });
     // A node joins: both LoadBalancer Services get updateBackends, nothing else.
-    cluster.client.nodes().resource(node("node-3", 3)).create();
+    cluster.client().nodes().resource(node("node-3", 3)).create();
     await().atMost(WAIT).until(() -> cloud.count("updateBackends") == 2);
     assertThat(backendsOf("web")).containsExactly("node-1", "node-2", "node-3");
 
     // Excluded by label: removed from every load balancer.
-    cluster.client.nodes().withName("node-2").edit(n -> {
+    cluster.client().nodes().withName("node-2").edit(n -> {
       n.getMetadata().getLabels().put("node.kubernetes.io/exclude-from-external-load-balancers", "true");
       return n;
     });
@@ -141,7 +143,7 @@ class ServiceControllerIT {
     assertThat(backendsOf("api")).containsExactly("node-1", "node-3");
 
     // Removed.
-    cluster.client.nodes().withName("node-3").delete();
+    cluster.client().nodes().withName("node-3").delete();
     await().atMost(WAIT).until(() -> cloud.count("updateBackends") == 6);
     assertThat(backendsOf("web")).containsExactly("node-1");
 
@@ -151,7 +153,7 @@ class ServiceControllerIT {
   }
 
   List<String> backendsOf(String name) {
-    return cloud.loadBalancers(ControllerHarness.CLUSTER).values().stream()
+    return cloud.loadBalancers(InMemoryController.CLUSTER).values().stream()
         .filter(lb -> lb.spec().service().name().equals(name))
         .findFirst().orElseThrow()
         .spec().backends().stream().map(b -> b.name()).toList();
@@ -163,7 +165,7 @@ class ServiceControllerIT {
     create(loadBalancer(NS, "web", 80, 30080));
     awaitIngress("web");
 
-    Edits.editService(cluster.client, NS, "web", s -> {
+    Edits.editService(cluster.client(), NS, "web", s -> {
       s.getSpec().setType("ClusterIP");
       return s;
     });
@@ -174,7 +176,7 @@ class ServiceControllerIT {
     });
     Service web = cluster.service(NS, "web");
     assertThat(web.getStatus().getLoadBalancer().getIngress()).isNullOrEmpty();
-    assertThat(cloud.loadBalancers(ControllerHarness.CLUSTER)).isEmpty();
+    assertThat(cloud.loadBalancers(InMemoryController.CLUSTER)).isEmpty();
     awaitReasons("web", "DeletingLoadBalancer", "DeletedLoadBalancer");
   }
 
@@ -186,11 +188,11 @@ class ServiceControllerIT {
     // The delete must not complete while the provider still fails.
     cloud.failNext("ensureDeleted", new ProviderFailureException("API unavailable"));
 
-    cluster.client.services().inNamespace(NS).withName("web").delete();
+    cluster.client().services().inNamespace(NS).withName("web").delete();
 
     await().atMost(WAIT).until(() -> cluster.service(NS, "web") == null);
     assertThat(cloud.count("ensureDeleted")).isEqualTo(2);
-    assertThat(cloud.loadBalancers(ControllerHarness.CLUSTER)).isEmpty();
+    assertThat(cloud.loadBalancers(InMemoryController.CLUSTER)).isEmpty();
     assertThat(cloud.calls()).last().isEqualTo("ensureDeleted " + NS + "/web");
     awaitReasons("web", "DeleteLoadBalancerFailed", "DeletedLoadBalancer");
   }
@@ -282,12 +284,12 @@ class ServiceControllerIT {
 
   @Test
   void classModeServesOnlyItsClassUnderItsOwnFinalizer() {
-    ControllerSettings base = ControllerHarness.fastSettings("it-class");
+    ControllerSettings base = InMemoryController.fastSettings("it-class");
     ControllerSettings classed = new ControllerSettings(base.providerName(), base.clusterName(),
         Optional.of("fairlead.dev/inmemory"), base.concurrency(), base.providerCallsPerSecond(),
         base.backoff(), base.resyncPeriod(), base.nodeSyncDelay(), base.leaderElection(),
         base.metricsPort(), base.identity(), base.shutdownGrace());
-    controller = ControllerHarness.start(cluster.client, cloud, classed);
+    controller = InMemoryController.start(cluster.client(), cloud, classed);
     Service mine = loadBalancer(NS, "mine", 80, 30080);
     mine.getSpec().setLoadBalancerClass("fairlead.dev/inmemory");
     create(mine);
@@ -309,17 +311,17 @@ class ServiceControllerIT {
   @Test
   void controllersOfTwoClassesNeverTouchEachOthersServicesEvenAfterTheClassIsCleared() {
     InMemoryCloud cloudB = new InMemoryCloud();
-    controller = ControllerHarness.start(cluster.client, cloud,
-        withClass(ControllerHarness.fastSettings("class-a"), "example.com/a"));
+    controller = InMemoryController.start(cluster.client(), cloud,
+        withClass(InMemoryController.fastSettings("class-a"), "example.com/a"));
     Service a = loadBalancer(NS, "team-a", 80, 30080);
     a.getSpec().setLoadBalancerClass("example.com/a");
     create(a);
     awaitIngress("team-a");
-    try (ControllerHarness b = ControllerHarness.start(cluster.client, cloudB,
-        withClass(ControllerHarness.fastSettings("class-b"), "example.com/b"))) {
+    try (ControllerHarness b = InMemoryController.start(cluster.client(), cloudB,
+        withClass(InMemoryController.fastSettings("class-b"), "example.com/b"))) {
       // Type changed away: the API server requires loadBalancerClass to be cleared with it, so
       // only the finalizer still says which controller must clean up.
-      Edits.editService(cluster.client, NS, "team-a", s -> {
+      Edits.editService(cluster.client(), NS, "team-a", s -> {
         s.getSpec().setType("ClusterIP");
         s.getSpec().setLoadBalancerClass(null);
         return s;
@@ -349,7 +351,7 @@ class ServiceControllerIT {
       startController();
       await().atMost(WAIT).until(() -> cloud.count("ensure") == 5);
       assertThat(cloud.calls().get(0)).isEqualTo("recover 5");
-      assertThat(cloud.loadBalancers(ControllerHarness.CLUSTER)).hasSize(5);
+      assertThat(cloud.loadBalancers(InMemoryController.CLUSTER)).hasSize(5);
       for (int i = 0; i < 5; i++) {
         assertThat(cluster.service(NS, "svc-" + i).getStatus().getLoadBalancer().getIngress().get(0)
             .getIp()).isEqualTo(before.get(i));
@@ -359,12 +361,12 @@ class ServiceControllerIT {
 
   @Test
   void quietClusterCostsNoProviderCallAcrossResyncs() {
-    ControllerSettings base = ControllerHarness.fastSettings("it-quiet");
+    ControllerSettings base = InMemoryController.fastSettings("it-quiet");
     ControllerSettings resyncing = new ControllerSettings(base.providerName(), base.clusterName(),
         base.loadBalancerClass(), base.concurrency(), base.providerCallsPerSecond(), base.backoff(),
         Duration.ofMillis(200), base.nodeSyncDelay(), base.leaderElection(), base.metricsPort(),
         base.identity(), base.shutdownGrace());
-    controller = ControllerHarness.start(cluster.client, cloud, resyncing);
+    controller = InMemoryController.start(cluster.client(), cloud, resyncing);
     create(loadBalancer(NS, "web", 80, 30080));
     awaitIngress("web");
     await().atMost(WAIT).until(() -> cloud.count("ensure") == 1);
@@ -384,7 +386,7 @@ class ServiceControllerIT {
     String ip = awaitIngress("web").getStatus().getLoadBalancer().getIngress().get(0).getIp();
     cloud.clearCalls();
 
-    Edits.editServiceStatus(cluster.client, NS, "web", s -> {
+    Edits.editServiceStatus(cluster.client(), NS, "web", s -> {
       s.getStatus().getLoadBalancer().setIngress(List.of());
       return s;
     });

@@ -1,5 +1,6 @@
 package dev.fairlead.lb.baremetal;
 
+import dev.fairlead.kube.fake.FakeApiServer;
 import dev.fairlead.lb.api.ApiCallListener;
 import dev.fairlead.lb.api.BackendNode;
 import dev.fairlead.lb.api.LoadBalancerProvider;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.AfterAll;
  */
 class BareMetalConformanceIT extends LoadBalancerProviderContract {
   static final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
-  private MockApi api;
+  private FakeApiServer api;
 
   @AfterAll
   static void closeEverything() throws Exception {
@@ -42,11 +43,11 @@ class BareMetalConformanceIT extends LoadBalancerProviderContract {
   @Override
   protected ProviderContext context(String clusterName) {
     if (api == null) {
-      api = new MockApi();
-      api.createPool("tck", "192.0.2.0/24", "2001:db8::/120");
+      api = FakeApiServer.start();
+      Pools.create(api.client(), "tck", "192.0.2.0/24", "2001:db8::/120");
       opened.add(api);
     }
-    KubernetesClient client = api.server.createClient(); // one per provider, as per process
+    KubernetesClient client = api.newClient(); // one per provider, as per process
     opened.add(0, client); // closed before the server
     return new ProviderContext(clusterName, ProviderSettings.empty(), Clock.systemUTC(),
         ApiCallListener.NONE, Map.of(KubernetesClient.class, client));

@@ -3,10 +3,8 @@ package dev.fairlead.lb.baremetal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fairlead.controller.metrics.ControllerMetrics;
-import dev.fairlead.controller.queue.Backoff;
-import dev.fairlead.controller.runtime.ControllerRuntime;
-import dev.fairlead.controller.runtime.ControllerSettings;
+import dev.fairlead.controller.testing.ControllerHarness;
+import dev.fairlead.kube.fake.FakeApiServer;
 import dev.fairlead.lb.api.LoadBalancerProvider;
 import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderSettings;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,15 +31,14 @@ class BareMetalControllerIT {
   static final Duration WAIT = Duration.ofSeconds(20);
   static final String NS = "lab";
 
-  MockApi api;
-  ControllerRuntime runtime;
-  LoadBalancerProvider provider;
+  FakeApiServer api;
+  ControllerHarness controller;
   int nodePort = 30000;
 
   @BeforeEach
   void setUp() {
-    api = new MockApi();
-    api.client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
+    api = FakeApiServer.start();
+    api.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
         .withNewStatus().addNewAddress().withType("InternalIP").withAddress("198.51.100.1").endAddress()
         .endStatus().build()).create();
   }
@@ -54,21 +50,16 @@ class BareMetalControllerIT {
   }
 
   void startController() {
-    provider = new BareMetalProviderFactory().create(new ProviderContext("lab",
-        ProviderSettings.of(Map.of("retryWhenExhausted", "500ms")), Clock.systemUTC(),
-        dev.fairlead.lb.api.ApiCallListener.NONE, Map.of(KubernetesClient.class, api.client)));
-    ControllerSettings settings = new ControllerSettings("baremetal", "lab", Optional.empty(), 4, 1000,
-        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), Duration.ZERO,
-        Duration.ofMillis(100), Optional.empty(), -1, "it", Duration.ofSeconds(2));
-    runtime = new ControllerRuntime(api.client, provider, settings, new ControllerMetrics(), Clock.systemUTC());
-    runtime.start();
+    LoadBalancerProvider provider = new BareMetalProviderFactory().create(new ProviderContext(
+        ControllerHarness.CLUSTER, ProviderSettings.of(Map.of("retryWhenExhausted", "500ms")), Clock.systemUTC(),
+        dev.fairlead.lb.api.ApiCallListener.NONE, Map.of(KubernetesClient.class, api.client())));
+    controller = ControllerHarness.start(api.client(), provider, ControllerHarness.fastSettings("baremetal", "it"));
   }
 
   void stopController() {
-    if (runtime != null) {
-      runtime.close();
-      provider.close();
-      runtime = null;
+    if (controller != null) {
+      controller.close();
+      controller = null;
     }
   }
 
@@ -82,11 +73,11 @@ class BareMetalControllerIT {
             .withNodePort(nodePort++).build())
         .withIpFamilies(families.length == 0 ? List.of("IPv4") : List.of(families))
         .endSpec().build();
-    return api.client.services().resource(service).create();
+    return api.client().services().resource(service).create();
   }
 
   List<String> ips(String name) {
-    Service service = api.client.services().inNamespace(NS).withName(name).get();
+    Service service = api.client().services().inNamespace(NS).withName(name).get();
     if (service == null || service.getStatus() == null || service.getStatus().getLoadBalancer() == null
         || service.getStatus().getLoadBalancer().getIngress() == null) {
       return List.of();
@@ -105,14 +96,14 @@ class BareMetalControllerIT {
   }
 
   List<String> warnings(String involved) {
-    return api.client.v1().events().inAnyNamespace().list().getItems().stream()
+    return api.client().v1().events().inAnyNamespace().list().getItems().stream()
         .filter(e -> involved.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType()))
         .map(Event::getMessage).toList();
   }
 
   @Test
   void servicesGetAddressesFromThePoolIncludingDualStackAndSharing() {
-    api.createPool("lab", "192.0.2.0/29", "2001:db8::/125");
+    Pools.create(api.client(), "lab", "192.0.2.0/29", "2001:db8::/125");
     startController();
     create("web", Map.of());
     create("dual", Map.of(), "IPv6", "IPv4");
@@ -132,7 +123,7 @@ class BareMetalControllerIT {
     assertThat(awaitIps("dns-udp")).isEqualTo(dns);
     assertThat(java.util.Set.of(web.get(0), dual.get(1), dns.get(0))).hasSize(3);
     await().atMost(WAIT).untilAsserted(() -> {
-      var status = api.pool("lab").getStatus();
+      var status = Pools.get(api.client(), "lab").getStatus();
       assertThat(status).isNotNull();
       assertThat(status.getAllocatedIPv4()).isEqualTo(3);
       assertThat(status.getFreeIPv4()).isEqualTo(5);
@@ -142,10 +133,10 @@ class BareMetalControllerIT {
 
   @Test
   void requestedAddressesAreHonouredAndBadRequestsGetAWarningWithoutDisturbingOthers() {
-    api.createPool("lab", "192.0.2.0/29");
+    Pools.create(api.client(), "lab", "192.0.2.0/29");
     startController();
     Service wanted = create("wanted", Map.of());
-    api.client.services().inNamespace(NS).withName("wanted").patch(
+    api.client().services().inNamespace(NS).withName("wanted").patch(
         io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
             io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
         "{\"spec\":{\"loadBalancerIP\":\"192.0.2.5\"}}");
@@ -164,7 +155,7 @@ class BareMetalControllerIT {
 
   @Test
   void anExhaustedPoolLeavesTheServicePendingWithAWarningUntilAnAddressIsFreed() {
-    api.createPool("tiny", "192.0.2.10-192.0.2.11");
+    Pools.create(api.client(), "tiny", "192.0.2.10-192.0.2.11");
     startController();
     create("a", Map.of());
     create("b", Map.of());
@@ -175,28 +166,28 @@ class BareMetalControllerIT {
     assertThat(ips("c")).isEmpty();
     List<String> freed = ips("a");
 
-    api.client.services().inNamespace(NS).withName("a").delete();
+    api.client().services().inNamespace(NS).withName("a").delete();
     await().atMost(WAIT).until(() -> ips("c").equals(freed));
     assertThat(ips("b")).isNotEqualTo(freed);
   }
 
   @Test
   void overlappingOrInvalidPoolsAreReportedAndIgnoredWhileOthersKeepWorking() {
-    api.createPool("a-good", "192.0.2.0/28");
-    api.createPool("b-overlap", "192.0.2.8/29");
-    api.createPool("c-broken", "192.0.2/24");
+    Pools.create(api.client(), "a-good", "192.0.2.0/28");
+    Pools.create(api.client(), "b-overlap", "192.0.2.8/29");
+    Pools.create(api.client(), "c-broken", "192.0.2/24");
     startController();
     create("web", Map.of());
     assertThat(awaitIps("web")).containsExactly("192.0.2.0");
     assertThat(awaitWarning("b-overlap", "overlaps 192.0.2.0-192.0.2.15 of IPAddressPool 'a-good'")).isNotBlank();
     assertThat(awaitWarning("c-broken", "spec.addresses[0]")).isNotBlank();
     await().atMost(WAIT).untilAsserted(() ->
-        assertThat(api.pool("c-broken").getStatus().getError()).contains("'192.0.2/24'"));
+        assertThat(Pools.get(api.client(), "c-broken").getStatus().getError()).contains("'192.0.2/24'"));
   }
 
   @Test
   void repeatedRestartsNeverMoveOrDuplicateAnAddress() {
-    api.createPool("lab", "192.0.2.0/28");
+    Pools.create(api.client(), "lab", "192.0.2.0/28");
     startController();
     for (int i = 0; i < 4; i++) {
       create("svc-" + i, Map.of());
@@ -208,7 +199,7 @@ class BareMetalControllerIT {
     for (int restart = 0; restart < 3; restart++) {
       stopController();
       // While the controller is down, a released address would be up for grabs; it must not be.
-      api.client.services().inNamespace(NS).withName("svc-" + restart).patch(
+      api.client().services().inNamespace(NS).withName("svc-" + restart).patch(
           io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
               io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
           "{\"metadata\":{\"annotations\":{\"touched\":\"yes\"}}}");

@@ -3,6 +3,7 @@ package dev.fairlead.sandbox.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fairlead.kube.fake.MergePatch;
 import org.junit.jupiter.api.Test;
 
 class StrategicMergeTest {

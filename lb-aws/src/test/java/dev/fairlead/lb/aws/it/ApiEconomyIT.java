@@ -3,6 +3,8 @@ package dev.fairlead.lb.aws.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fairlead.controller.testing.ControllerHarness;
+import dev.fairlead.kube.fake.FakeApiServer;
 import io.fabric8.kubernetes.api.model.Service;
 import java.time.Duration;
 import java.util.List;
@@ -25,16 +27,16 @@ class ApiEconomyIT {
   static final int SERVICES = 50;
 
   MotoServer moto;
-  ControllerOnMoto.Cluster cluster;
-  ControllerOnMoto controller;
+  FakeApiServer cluster;
+  ControllerHarness controller;
 
   @BeforeEach
   void setUp() throws Exception {
     moto = MotoServer.start();
     moto.seedCluster(ControllerOnMoto.CLUSTER);
-    cluster = new ControllerOnMoto.Cluster();
+    cluster = FakeApiServer.start();
     for (int i = 1; i <= 3; i++) {
-      cluster.client.nodes().resource(ControllerOnMoto.node(i)).create();
+      cluster.client().nodes().resource(ControllerOnMoto.node(i)).create();
     }
   }
 
@@ -49,12 +51,12 @@ class ApiEconomyIT {
 
   @Test
   void createRestartAndNodeJoinStayWithinTheirCallBudgets() throws Exception {
-    controller = ControllerOnMoto.start(cluster.client, moto.settings(Map.of()), "it-1");
-    controller.provider.recovered.await();
+    controller = ControllerOnMoto.start(cluster.client(), moto.settings(Map.of()), "it-1");
+    controller.provider().recovered().await();
 
     // 1. One Service, 2 ports, 3 nodes, on a cluster that has no NLB yet.
     moto.startRecording();
-    cluster.client.services().resource(ControllerOnMoto.service(NS, "svc-0", 30000)).create();
+    cluster.client().services().resource(ControllerOnMoto.service(NS, "svc-0", 30000)).create();
     String host = awaitHostname("svc-0");
     List<String> create = moto.stopRecording();
     System.out.printf(
@@ -122,7 +124,7 @@ class ApiEconomyIT {
 
     // A second Service on a warm cluster (shared backend group exists).
     moto.startRecording();
-    cluster.client.services().resource(ControllerOnMoto.service(NS, "svc-1", 30002)).create();
+    cluster.client().services().resource(ControllerOnMoto.service(NS, "svc-1", 30002)).create();
     awaitHostname("svc-1");
     List<String> second = moto.stopRecording();
     System.out.printf(
@@ -131,7 +133,7 @@ class ApiEconomyIT {
 
     for (int i = 2; i < SERVICES; i++) {
       cluster
-          .client
+          .client()
           .services()
           .resource(ControllerOnMoto.service(NS, "svc-" + i, 30000 + 2 * i))
           .create();
@@ -143,8 +145,8 @@ class ApiEconomyIT {
     // 2. Restart with 50 unchanged Services.
     controller.close();
     moto.startRecording();
-    controller = ControllerOnMoto.start(cluster.client, moto.settings(Map.of()), "it-2");
-    await().atMost(WAIT).until(() -> controller.provider.ensures.get() >= SERVICES);
+    controller = ControllerOnMoto.start(cluster.client(), moto.settings(Map.of()), "it-2");
+    await().atMost(WAIT).until(() -> controller.provider().ensures() >= SERVICES);
     Thread.sleep(500);
     List<String> restart = moto.stopRecording();
     System.out.printf(
@@ -154,8 +156,8 @@ class ApiEconomyIT {
 
     // 3. A node joins: exactly two RegisterTargets per Service, nothing else.
     moto.startRecording();
-    cluster.client.nodes().resource(ControllerOnMoto.node(4)).create();
-    await().atMost(WAIT).until(() -> controller.provider.updates.get() >= SERVICES);
+    cluster.client().nodes().resource(ControllerOnMoto.node(4)).create();
+    await().atMost(WAIT).until(() -> controller.provider().updates() >= SERVICES);
     Thread.sleep(500);
     List<String> join = moto.stopRecording();
     System.out.printf(
@@ -190,8 +192,8 @@ class ApiEconomyIT {
         shutdown.size(), histogram(shutdown));
     assertThat(shutdown).containsOnly("AddTags").hasSize((SERVICES + 19) / 20);
     moto.startRecording();
-    controller = ControllerOnMoto.start(cluster.client, moto.settings(Map.of()), "it-3");
-    await().atMost(WAIT).until(() -> controller.provider.ensures.get() >= SERVICES);
+    controller = ControllerOnMoto.start(cluster.client(), moto.settings(Map.of()), "it-3");
+    await().atMost(WAIT).until(() -> controller.provider().ensures() >= SERVICES);
     Thread.sleep(500);
     List<String> again = moto.stopRecording();
     System.out.printf(
@@ -206,7 +208,7 @@ class ApiEconomyIT {
   }
 
   private Service service(String name) {
-    return cluster.client.services().inNamespace(NS).withName(name).get();
+    return cluster.client().services().inNamespace(NS).withName(name).get();
   }
 
   static Map<String, Long> histogram(List<String> operations) {

@@ -1,17 +1,9 @@
 package dev.fairlead.lb.aws.it;
 
-import dev.fairlead.controller.metrics.ControllerMetrics;
-import dev.fairlead.controller.queue.Backoff;
-import dev.fairlead.controller.runtime.ControllerRuntime;
-import dev.fairlead.controller.runtime.ControllerSettings;
+import dev.fairlead.controller.testing.ControllerHarness;
 import dev.fairlead.lb.api.ApiCallListener;
-import dev.fairlead.lb.api.LoadBalancerProvider;
-import dev.fairlead.lb.api.LoadBalancerSpec;
-import dev.fairlead.lb.api.LoadBalancerStatus;
-import dev.fairlead.lb.api.ProviderCapabilities;
 import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderSettings;
-import dev.fairlead.lb.api.ServiceKey;
 import dev.fairlead.lb.aws.AwsProviderFactory;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -19,134 +11,25 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real controller runtime with the AWS provider on moto, against the fabric8 mock API server. */
-final class ControllerOnMoto implements AutoCloseable {
-  static final String CLUSTER = "it-cluster";
+final class ControllerOnMoto {
+  static final String CLUSTER = ControllerHarness.CLUSTER;
 
-  /** The fabric8 mock API server in CRUD mode. */
-  static final class Cluster implements AutoCloseable {
-    final KubernetesMockServer server;
-    final KubernetesClient client;
+  private ControllerOnMoto() {}
 
-    Cluster() {
-      server =
-          new KubernetesMockServer(
-              new Context(),
-              new MockWebServer(),
-              new HashMap<>(),
-              new KubernetesCrudDispatcher(),
-              false);
-      server.init(InetAddress.getLoopbackAddress(), 0);
-      client = server.createClient();
-    }
-
-    @Override
-    public void close() {
-      client.close();
-      server.destroy();
-    }
-  }
-
-  /** Counts what the controller asked of the provider. */
-  static final class Counting implements LoadBalancerProvider {
-    final LoadBalancerProvider delegate;
-    final CountDownLatch recovered = new CountDownLatch(1);
-    final AtomicInteger ensures = new AtomicInteger();
-    final AtomicInteger updates = new AtomicInteger();
-
-    Counting(LoadBalancerProvider delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public ProviderCapabilities capabilities() {
-      return delegate.capabilities();
-    }
-
-    @Override
-    public void recover(Map<ServiceKey, LoadBalancerStatus> published) {
-      delegate.recover(published);
-      recovered.countDown();
-    }
-
-    @Override
-    public Optional<LoadBalancerStatus> find(ServiceKey service) {
-      return delegate.find(service);
-    }
-
-    @Override
-    public LoadBalancerStatus ensure(LoadBalancerSpec spec) {
-      LoadBalancerStatus status = delegate.ensure(spec);
-      ensures.incrementAndGet();
-      return status;
-    }
-
-    @Override
-    public void updateBackends(LoadBalancerSpec spec) {
-      delegate.updateBackends(spec);
-      updates.incrementAndGet();
-    }
-
-    @Override
-    public void ensureDeleted(ServiceKey service) {
-      delegate.ensureDeleted(service);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
-  }
-
-  final ControllerRuntime runtime;
-  final Counting provider;
-
-  private ControllerOnMoto(ControllerRuntime runtime, Counting provider) {
-    this.runtime = runtime;
-    this.provider = provider;
-  }
-
-  static ControllerOnMoto start(
+  static ControllerHarness start(
       KubernetesClient client, ProviderSettings settings, String identity) {
-    Counting provider =
-        new Counting(
-            new AwsProviderFactory()
-                .create(
-                    new ProviderContext(
-                        CLUSTER, settings, Clock.systemUTC(), ApiCallListener.NONE, Map.of())));
-    ControllerSettings controller =
-        new ControllerSettings(
-            "aws",
-            CLUSTER,
-            Optional.empty(),
-            8,
-            1000,
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
-            Duration.ZERO,
-            Duration.ofMillis(100),
-            Optional.empty(),
-            -1,
-            identity,
-            Duration.ofSeconds(2));
-    ControllerRuntime runtime =
-        new ControllerRuntime(
-            client, provider, controller, new ControllerMetrics(), Clock.systemUTC());
-    runtime.start();
-    return new ControllerOnMoto(runtime, provider);
+    return ControllerHarness.start(
+        client,
+        new AwsProviderFactory()
+            .create(
+                new ProviderContext(
+                    CLUSTER, settings, Clock.systemUTC(), ApiCallListener.NONE, Map.of())),
+        ControllerHarness.fastSettings("aws", identity));
   }
 
   static Service service(String namespace, String name, int nodePortBase) {
@@ -208,11 +91,5 @@ final class ControllerOnMoto implements AutoCloseable {
       return null;
     }
     return service.getStatus().getLoadBalancer().getIngress().getFirst().getHostname();
-  }
-
-  @Override
-  public void close() {
-    runtime.close();
-    provider.close();
   }
 }

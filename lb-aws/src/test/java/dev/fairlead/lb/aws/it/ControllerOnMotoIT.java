@@ -3,6 +3,8 @@ package dev.fairlead.lb.aws.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fairlead.controller.testing.ControllerHarness;
+import dev.fairlead.kube.fake.FakeApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import java.time.Duration;
@@ -18,19 +20,19 @@ class ControllerOnMotoIT {
   static final String NS = "shop";
 
   MotoServer moto;
-  ControllerOnMoto.Cluster cluster;
-  ControllerOnMoto controller;
+  FakeApiServer cluster;
+  ControllerHarness controller;
 
   @BeforeEach
   void setUp() throws Exception {
     moto = MotoServer.start();
     moto.seedCluster(ControllerOnMoto.CLUSTER);
-    cluster = new ControllerOnMoto.Cluster();
+    cluster = FakeApiServer.start();
     for (int i = 1; i <= 2; i++) {
-      cluster.client.nodes().resource(ControllerOnMoto.node(i)).create();
+      cluster.client().nodes().resource(ControllerOnMoto.node(i)).create();
     }
-    controller = ControllerOnMoto.start(cluster.client, moto.settings(Map.of()), "it-1");
-    controller.provider.recovered.await();
+    controller = ControllerOnMoto.start(cluster.client(), moto.settings(Map.of()), "it-1");
+    controller.provider().recovered().await();
   }
 
   @AfterEach
@@ -49,7 +51,7 @@ class ControllerOnMotoIT {
             Map.of("service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval", "soon"));
     moto.startRecording();
 
-    cluster.client.services().resource(service).create();
+    cluster.client().services().resource(service).create();
 
     await()
         .atMost(WAIT)
@@ -69,14 +71,14 @@ class ControllerOnMotoIT {
 
   @Test
   void deletingTheServiceRemovesEveryAwsResourceThenTheFinalizer() throws Exception {
-    cluster.client.services().resource(ControllerOnMoto.service(NS, "web", 30200)).create();
+    cluster.client().services().resource(ControllerOnMoto.service(NS, "web", 30200)).create();
     String host =
         await().atMost(WAIT).until(() -> ControllerOnMoto.hostname(service("web")), h -> h != null);
     assertThat(host).endsWith(".elb.amazonaws.com");
     String uid = service("web").getMetadata().getUid();
     assertThat(tagged(uid)).hasSize(3 /* NLB + 2 target groups */);
 
-    cluster.client.services().inNamespace(NS).withName("web").delete();
+    cluster.client().services().inNamespace(NS).withName("web").delete();
 
     await().atMost(WAIT).until(() -> service("web") == null);
     assertThat(
@@ -114,11 +116,11 @@ class ControllerOnMotoIT {
   }
 
   private Service service(String name) {
-    return cluster.client.services().inNamespace(NS).withName(name).get();
+    return cluster.client().services().inNamespace(NS).withName(name).get();
   }
 
   private List<Event> events(String name) {
-    return cluster.client.v1().events().inNamespace(NS).list().getItems().stream()
+    return cluster.client().v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
         .toList();
   }

@@ -1,4 +1,4 @@
-package dev.fairlead.controller.it;
+package dev.fairlead.kube.fake;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -7,11 +7,21 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import java.util.UUID;
 
-/** Builders for the Kubernetes objects the integration tests create. */
-final class Fixtures {
-  private Fixtures() {}
+/** Builders for the Kubernetes objects integration tests create. */
+public final class KubeFixtures {
+  private KubeFixtures() {}
 
-  static Service loadBalancer(String namespace, String name, int port, int nodePort) {
+  /**
+   * A Service of type LoadBalancer with a fresh UID, selector {@code app=<name>}, IPv4 and one TCP
+   * port named {@code http}.
+   *
+   * @param namespace its namespace
+   * @param name its name
+   * @param port the Service port
+   * @param nodePort its node port
+   * @return the Service
+   */
+  public static Service loadBalancer(String namespace, String name, int port, int nodePort) {
     return new ServiceBuilder()
         .withNewMetadata()
         .withNamespace(namespace)
@@ -33,19 +43,39 @@ final class Fixtures {
         .build();
   }
 
-  static Node node(String name, int index) {
+  /**
+   * A ready Node with providerID {@code test:///zone-a/<name>} and InternalIP {@code
+   * 198.51.100.<index>}.
+   *
+   * @param name its name
+   * @param index 1..254, for its address
+   * @return the Node
+   */
+  public static Node node(String name, int index) {
+    return node(name, "test:///zone-a/" + name, "198.51.100." + index);
+  }
+
+  /**
+   * A ready Node.
+   *
+   * @param name its name
+   * @param providerId its {@code spec.providerID}, such as {@code gce://project/zone/name}
+   * @param internalIp its InternalIP
+   * @return the Node
+   */
+  public static Node node(String name, String providerId, String internalIp) {
     return new NodeBuilder()
         .withNewMetadata()
         .withName(name)
         .addToLabels("kubernetes.io/hostname", name)
         .endMetadata()
         .withNewSpec()
-        .withProviderID("test:///zone-a/" + name)
+        .withProviderID(providerId)
         .endSpec()
         .withNewStatus()
         .addNewAddress()
         .withType("InternalIP")
-        .withAddress("198.51.100." + index)
+        .withAddress(internalIp)
         .endAddress()
         .addNewCondition()
         .withType("Ready")
