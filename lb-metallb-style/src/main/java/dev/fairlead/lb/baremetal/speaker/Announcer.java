@@ -123,11 +123,8 @@ final class Announcer implements AutoCloseable {
     this.probeTimeout = probeTimeout;
     this.speakerOf = speakerOf;
     this.observer = observer;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "announcer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("announcer").factory());
   }
 
   /**

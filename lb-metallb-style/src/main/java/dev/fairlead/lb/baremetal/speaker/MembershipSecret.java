@@ -34,11 +34,8 @@ final class MembershipSecret implements AutoCloseable {
   private final String namespace;
   private final String name;
   private final SpeakerMetrics metrics;
-  private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "membership-secret");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("membership-secret").factory());
   private final Object lock = new Object();
   private Keyring current;
   private String lastError;

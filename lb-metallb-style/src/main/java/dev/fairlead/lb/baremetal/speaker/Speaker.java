@@ -60,16 +60,10 @@ final class Speaker implements AutoCloseable {
   private final KubernetesClient client;
   private final Links system;
   private final SpeakerMetrics metrics;
-  private final ExecutorService sync = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "election");
-    t.setDaemon(true);
-    return t;
-  });
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "speaker-timers");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService sync =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("election").factory());
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("speaker-timers").factory());
   private final AtomicBoolean syncPending = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final Map<String, Long> refusalLogged = new ConcurrentHashMap<>();

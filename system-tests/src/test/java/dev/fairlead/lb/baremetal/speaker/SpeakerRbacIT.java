@@ -72,14 +72,9 @@ class SpeakerRbacIT {
   @Test
   void theKeyJobMayOnlyCreateSecretsAndDoesJustThat() throws Exception {
     RecordingDispatcher dispatcher = new RecordingDispatcher("fairlead-speaker-key-under-test");
-    KubernetesMockServer server =
-        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesMockServer server = recordingServer(dispatcher);
     KubernetesClient client = server.createClient();
-    try (KubernetesClient jobClient = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(client.getConfiguration())
-            .withUserAgent("fairlead-speaker-key-under-test").build())
-        .build()) {
+    try (KubernetesClient jobClient = clientAs(client, "fairlead-speaker-key-under-test")) {
       dispatcher.recording = true;
       SpeakerSettings.SecretRef ref = new SpeakerSettings.SecretRef("fairlead-system", SECRET);
       SpeakerKeyCommand.create(jobClient, ref);
@@ -98,17 +93,12 @@ class SpeakerRbacIT {
   @Test
   void grantsAreExactlyWhatTheSpeakerUses() throws Exception {
     RecordingDispatcher dispatcher = new RecordingDispatcher("fairlead-speaker-under-test");
-    KubernetesMockServer server =
-        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesMockServer server = recordingServer(dispatcher);
     KubernetesClient client = server.createClient();
     try {
       seed(client);
       dispatcher.recording = true;
-      try (KubernetesClient speakerClient = new KubernetesClientBuilder()
-              .withConfig(new ConfigBuilder(client.getConfiguration())
-                  .withUserAgent("fairlead-speaker-under-test").build())
-              .build();
+      try (KubernetesClient speakerClient = clientAs(client, "fairlead-speaker-under-test");
           KubeState state = new KubeState(speakerClient, () -> {});
           ServiceEvents events = new ServiceEvents(speakerClient, "node-1");
           MembershipSecret secret = new MembershipSecret(speakerClient, "fairlead-system", SECRET,
@@ -142,6 +132,21 @@ class SpeakerRbacIT {
     Set<ApiUse> unused = new HashSet<>(granted);
     unused.removeAll(dispatcher.uses);
     assertThat(unused).as("no grant is broader than what the speaker uses").isEmpty();
+  }
+
+  /** The CRUD mock API server with a dispatcher that records what the client under test uses. */
+  private static KubernetesMockServer recordingServer(RecordingDispatcher dispatcher) {
+    KubernetesMockServer server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    return server;
+  }
+
+  /** A client whose requests the dispatcher records (told apart by the User-Agent). */
+  private static KubernetesClient clientAs(KubernetesClient base, String userAgent) {
+    return new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(base.getConfiguration()).withUserAgent(userAgent).build())
+        .build();
   }
 
   private static void seed(KubernetesClient client) {

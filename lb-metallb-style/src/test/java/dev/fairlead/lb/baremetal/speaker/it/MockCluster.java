@@ -1,55 +1,44 @@
 package dev.fairlead.lb.baremetal.speaker.it;
 
+import dev.fairlead.kube.fake.FakeApiServer;
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
 import dev.fairlead.lb.baremetal.crd.IPAddressPoolSpec;
 import dev.fairlead.lb.baremetal.crd.L2Advertisement;
 import dev.fairlead.lb.baremetal.crd.L2AdvertisementSpec;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The fabric8 mock API server in CRUD mode, listening on the bridge so the speakers in the node
- * namespaces reach it; the test plays the controller (it writes Service status IPs) and the
- * endpoint controller (EndpointSlices).
+ * The shared fake API server ({@code kube-fake}), listening on the bridge so the speakers in the
+ * node namespaces reach it; the test plays the controller (it writes Service status IPs) and the
+ * endpoint controller (EndpointSlices), and reads what the speakers write (events, status).
  */
 final class MockCluster implements AutoCloseable {
-  final KubernetesMockServer server;
+  final FakeApiServer api;
   final KubernetesClient client;
   final Path kubeconfig;
   final String url;
 
   MockCluster(String listenAddress, Path dir) {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(IPAddressPool.class));
-    server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(L2Advertisement.class));
-    int port = freePort();
-    server.init(InetAddress.ofLiteral(listenAddress), port);
-    client = server.createClient();
-    url = "http://" + listenAddress + ":" + port;
+    api = FakeApiServer.start(InetAddress.ofLiteral(listenAddress), 0, true);
+    client = api.client();
+    url = "http://" + listenAddress + ":" + api.port();
     kubeconfig = dir.resolve("kubeconfig");
     try {
       Files.writeString(kubeconfig, """
@@ -71,14 +60,6 @@ final class MockCluster implements AutoCloseable {
             user:
               token: test
           """.formatted(url));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -201,7 +182,6 @@ final class MockCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
-    server.destroy();
+    api.close();
   }
 }

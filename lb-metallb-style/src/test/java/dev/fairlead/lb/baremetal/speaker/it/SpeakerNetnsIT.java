@@ -390,6 +390,12 @@ class SpeakerNetnsIT {
     assertThat(Set.copyOf(NODES)).hasSize(3);
   }
 
+  /** Every ARP request for {@code vip} is answered, and only by {@code mac}. */
+  static void assertOnlyAnswer(String vip, String mac) {
+    Client.Arping a = client.arping(vip, 2);
+    assertThat(a.answeredBy(mac) && a.everyRequestAnsweredByOneNode()).as("%s: %s", vip, a).isTrue();
+  }
+
   static double sum(String metric, String labels) {
     return NODES.stream().mapToDouble(n -> Math.max(0, speakers.get(n).metric(metric, labels))).sum();
   }
@@ -400,10 +406,8 @@ class SpeakerNetnsIT {
     String vip = net.vip4(4);
     cluster.service("contested", false, vip);
     String owner = winner(vip, NODES);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      Client.Arping a = client.arping(vip, 2);
-      assertThat(a.answeredBy(mac(owner)) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
-    });
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        assertOnlyAnswer(vip, mac(owner)));
     // The wrong-key speaker runs on a Node whose name wins this address, were it let in.
     String rogue = IntStream.range(0, 500).mapToObj(i -> "rogue" + i)
         .filter(n -> winner(vip, Stream.concat(NODES.stream(), Stream.of(n)).toList()).equals(n))
@@ -440,8 +444,7 @@ class SpeakerNetnsIT {
         for (String node : NODES) {
           assertThat(speakers.get(node).metric("fairlead_speaker_members", "")).isEqualTo(3);
         }
-        Client.Arping a = client.arping(vip, 2);
-        assertThat(a.answeredBy(mac(owner)) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
+        assertOnlyAnswer(vip, mac(owner));
       });
       assertThat(sum("fairlead_speaker_ownership_changes_total", "")).as("no VIP moved")
           .isEqualTo(changesBefore);
@@ -475,9 +478,7 @@ class SpeakerNetnsIT {
 
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
       for (String vip : vips) {
-        Client.Arping a = client.arping(vip, 2);
-        assertThat(a.answeredBy(mac(winner(vip, NODES))) && a.everyRequestAnsweredByOneNode())
-            .as("%s: %s", vip, a).isTrue();
+        assertOnlyAnswer(vip, mac(winner(vip, NODES)));
       }
       assertThat(sum("fairlead_speaker_vips_held", "ipv4")).isEqualTo(2);
     });
@@ -515,10 +516,8 @@ class SpeakerNetnsIT {
         lan2.put(node, net.addInterface(node, "lan2"));
       }
       // Picked up without restart; answered from the owner's new interface only.
-      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-        Client.Arping a = client.arping(vip, 2);
-        assertThat(a.answeredBy(lan2.get(owner)) && a.everyRequestAnsweredByOneNode()).as("%s", a).isTrue();
-      });
+      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertOnlyAnswer(vip, lan2.get(owner)));
       // Renamed: no longer an allowed interface; renamed back: answered again.
       net.renameInterface(owner, "lan2", "lan9");
       await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->

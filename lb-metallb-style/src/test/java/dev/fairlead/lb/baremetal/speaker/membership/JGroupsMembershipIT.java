@@ -76,6 +76,15 @@ class JGroupsMembershipIT {
     return m;
   }
 
+  /** Starts three members with the same key and waits until they form one group. */
+  void threeMembersWithOneKey() throws Exception {
+    List<Integer> ports = ports(3);
+    for (int i = 0; i < 3; i++) {
+      member(i, ports, KEY_A);
+    }
+    awaitGroup(members, "node1", "node2", "node3");
+  }
+
   void awaitGroup(List<JGroupsMembership> group, String... names) {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       for (JGroupsMembership m : group) {
@@ -86,12 +95,8 @@ class JGroupsMembershipIT {
 
   @Test
   void membersSeeEachOtherLeaveAtOnceAndRejoin() throws Exception {
-    List<Integer> ports = ports(3);
-    for (int i = 0; i < 3; i++) {
-      member(i, ports, KEY_A);
-    }
+    threeMembersWithOneKey();
 
-    awaitGroup(members, "node1", "node2", "node3");
     assertThat(members.get(0).members().get("node3")).containsExactly(Mac.parse("02:00:00:00:00:03"));
     assertThat(changes.get()).isPositive();
 
@@ -157,11 +162,7 @@ class JGroupsMembershipIT {
 
   @Test
   void keysRotateWithoutAViewChange() throws Exception {
-    List<Integer> ports = ports(3);
-    for (int i = 0; i < 3; i++) {
-      member(i, ports, KEY_A);
-    }
-    awaitGroup(members, "node1", "node2", "node3");
+    threeMembersWithOneKey();
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
     int viewsBefore = changes.get();
     Map<String, byte[]> a = Map.of("key", KeyringTest.bytes(KeyringTest.A));
