@@ -390,6 +390,9 @@ final class Announcer implements AutoCloseable {
   private void checkInterfaces() {
     for (Map.Entry<InetAddress, Hold> e : held.entrySet()) {
       InetAddress vip = e.getKey();
+      if (e.getValue().interfaces().isEmpty()) {
+        continue; // any interface will do; none at all is the carrier watch's business
+      }
       if (portsFor(vip).isEmpty()) {
         if (reportedNoInterface.add(vip)) {
           LOG.warn("{} is elected here but none of its interfaces {} exists on this node; it is not"
