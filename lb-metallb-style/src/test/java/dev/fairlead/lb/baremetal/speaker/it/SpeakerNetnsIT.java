@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fairlead.lb.baremetal.speaker.election.Election;
+import dev.fairlead.lb.baremetal.speaker.membership.MembershipKey;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,7 @@ class SpeakerNetnsIT {
   static final Map<String, SpeakerProcess> speakers = new LinkedHashMap<>();
   /** The nodes running a correct speaker; node4 and node5 host the rogue speakers. */
   static final List<String> NODES = List.of("node1", "node2", "node3");
+  static final String KEY = MockCluster.newKey();
 
   @BeforeEach
   void skipWithoutNamespaces() {
@@ -71,7 +73,7 @@ class SpeakerNetnsIT {
     net = new Topology(5);
     logs = Files.createDirectories(Path.of("target", "speaker-it", net.prefix));
     cluster = new MockCluster(net.apiAddress(), logs);
-    cluster.membershipSecret(MockCluster.SECRET, Map.of("key", MockCluster.newKey()));
+    cluster.membershipSecret(MockCluster.SECRET, Map.of("key", KEY));
     client = new Client(net.client);
     for (String node : NODES) {
       cluster.node(node, net.nodeV4.get(node));
@@ -552,5 +554,53 @@ class SpeakerNetnsIT {
         net.removeInterface(node, "lan9");
       }
     }
+  }
+
+  static String fingerprint(String key) {
+    return MembershipKey.fromSecret("key", key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .fingerprint();
+  }
+
+  /** Waits until every correct speaker shows the key with this use (send or accept). */
+  static void awaitKey(String key, String use) {
+    String labels = "fingerprint=\"" + fingerprint(key) + "\",use=\"" + use + "\"";
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+      for (String node : NODES) {
+        assertThat(speakers.get(node).metric("fairlead_speaker_membership_keys", labels))
+            .as("%s on %s", labels, node).isEqualTo(1);
+      }
+    });
+  }
+
+  @Test
+  @Order(15)
+  void theMembershipKeyRotatesInThreeStepsWithoutMovingAnything() {
+    String vip = net.vip4(0);
+    String owner = winner(vip, NODES);
+    double changesBefore = sum("fairlead_speaker_ownership_changes_total", "");
+    double refusedBefore = sum("fairlead_speaker_membership_refused_total", "");
+    String next = MockCluster.newKey();
+
+    cluster.membershipSecret(MockCluster.SECRET, Map.of("key", KEY, "next", next));
+    awaitKey(next, "accept");
+    cluster.membershipSecret(MockCluster.SECRET, Map.of("key", next, "previous", KEY));
+    awaitKey(next, "send");
+    cluster.membershipSecret(MockCluster.SECRET, Map.of("key", next));
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+      for (String node : NODES) {
+        assertThat(speakers.get(node).metric("fairlead_speaker_membership_keys", "use=\"accept\""))
+            .as("keys accepted on %s", node).isEqualTo(1);
+      }
+    });
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (String node : NODES) {
+        assertThat(speakers.get(node).metric("fairlead_speaker_members", "")).isEqualTo(3);
+      }
+      assertOnlyAnswer(vip, mac(owner));
+    });
+    assertThat(sum("fairlead_speaker_ownership_changes_total", "")).as("no VIP moved").isEqualTo(changesBefore);
+    assertThat(sum("fairlead_speaker_membership_refused_total", "")).as("nothing refused")
+        .isEqualTo(refusedBefore);
   }
 }
