@@ -189,7 +189,9 @@ public final class SealProtocol extends Protocol {
     } catch (AEADBadTagException e) {
       return refuse(msg, Refusal.Reason.FORGED);
     } catch (Exception e) {
-      log.warn("%s: cannot open a sealed message from %s: %s", local_addr, msg.getSrc(), e);
+      // Authentic bytes that do not form a message, or a header on a message without bytes:
+      // reported (rate-limited) by the listener like any other refusal.
+      log.debug("%s: cannot open a sealed message from %s: %s", local_addr, msg.getSrc(), e);
       return refuse(msg, Refusal.Reason.FORGED);
     }
     if (msg.getSrc() != null && !msg.getSrc().equals(inner.getSrc())) {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Failover figures over real Linux networking, membership encryption on (not part of the default
- * build; run with {@code ./mvnw -B -Pfailover-benchmark -pl lb-metallb-style -am verify}). Same
+ * build; run with {@code ./mvnw -B -Pfailover-benchmark -pl lb-metallb-style -am verify
+ * -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false}). Same
  * topology as {@link SpeakerNetnsIT}; the client runs {@link ClientProbe}, an independent observer
  * (raw ARP requests every 10 ms, TCP connects every 50 ms). Writes {@code
  * target/reports/failover.md}. The machine load ({@code /proc/loadavg}) is recorded with every
@@ -351,7 +352,7 @@ class FailoverBenchmark {
     return """
         # Bare-metal speaker failover
 
-        Measured %s by `FailoverBenchmark` (`./mvnw -B -Pfailover-benchmark -pl lb-metallb-style -am verify`):
+        Measured %s by `FailoverBenchmark` (`./mvnw -B -Pfailover-benchmark -pl lb-metallb-style -am verify -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false`):
         three node network namespaces with one `fairlead speaker` process each (membership sealed
         with a key from a Secret), a client namespace, one bridge, Linux %s, %d CPUs shared with
         other builds. Times in milliseconds from the fault (wall clock of the test) to the first
