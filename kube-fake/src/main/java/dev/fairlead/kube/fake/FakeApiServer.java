@@ -116,6 +116,17 @@ public final class FakeApiServer implements AutoCloseable {
   }
 
   /**
+   * Declares a custom resource type, so the CRUD dispatcher knows its scope (as fabric8's mock
+   * server's own {@code expectCustomResource}).
+   *
+   * @param context the resource's group, version, plural and scope
+   */
+  public void expectCustomResource(
+      io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext context) {
+    server.expectCustomResource(context);
+  }
+
+  /**
    * The port the server listens on.
    *
    * @return the port

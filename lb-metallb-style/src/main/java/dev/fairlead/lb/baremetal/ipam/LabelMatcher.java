@@ -53,6 +53,25 @@ public record LabelMatcher(Map<String, String> matchLabels, List<Requirement> ex
   }
 
   /**
+   * The matcher for a Kubernetes label selector.
+   *
+   * @param selector {@code matchLabels} and {@code matchExpressions}
+   * @return the matcher
+   * @throws IllegalArgumentException naming a bad operator or missing values
+   */
+  public static LabelMatcher of(io.fabric8.kubernetes.api.model.LabelSelector selector) {
+    List<Requirement> requirements = new java.util.ArrayList<>();
+    if (selector.getMatchExpressions() != null) {
+      for (io.fabric8.kubernetes.api.model.LabelSelectorRequirement r : selector.getMatchExpressions()) {
+        requirements.add(new Requirement(r.getKey(), r.getOperator(),
+            r.getValues() == null ? Set.of() : new java.util.HashSet<>(r.getValues())));
+      }
+    }
+    return new LabelMatcher(
+        selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels(), requirements);
+  }
+
+  /**
    * Whether the labels satisfy the selector.
    *
    * @param labels the labels

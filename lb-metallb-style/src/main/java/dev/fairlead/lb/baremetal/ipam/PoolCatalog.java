@@ -2,8 +2,6 @@ package dev.fairlead.lb.baremetal.ipam;
 
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
 import dev.fairlead.lb.baremetal.crd.IPAddressPoolSpec;
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,7 +79,7 @@ public record PoolCatalog(List<Pool> pools, Map<String, String> errors) {
     }
     Optional<LabelMatcher> selector;
     try {
-      selector = Optional.ofNullable(spec.getServiceSelector()).map(PoolCatalog::matcher);
+      selector = Optional.ofNullable(spec.getServiceSelector()).map(LabelMatcher::of);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("spec.serviceSelector: " + e.getMessage(), e);
     }
@@ -92,18 +90,6 @@ public record PoolCatalog(List<Pool> pools, Map<String, String> errors) {
         Boolean.TRUE.equals(spec.getAvoidBuggyIPs()),
         spec.getNamespaces() == null ? java.util.Set.of() : new HashSet<>(spec.getNamespaces()),
         selector);
-  }
-
-  private static LabelMatcher matcher(LabelSelector selector) {
-    List<LabelMatcher.Requirement> requirements = new ArrayList<>();
-    if (selector.getMatchExpressions() != null) {
-      for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
-        requirements.add(new LabelMatcher.Requirement(r.getKey(), r.getOperator(),
-            r.getValues() == null ? java.util.Set.of() : new HashSet<>(r.getValues())));
-      }
-    }
-    return new LabelMatcher(
-        selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels(), requirements);
   }
 
   private static Optional<String> overlap(Pool pool, List<Pool> earlier) {

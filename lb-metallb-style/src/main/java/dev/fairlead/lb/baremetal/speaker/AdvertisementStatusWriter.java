@@ -8,7 +8,6 @@ import dev.fairlead.lb.baremetal.speaker.election.Advertisements;
 import dev.fairlead.lb.baremetal.speaker.election.PoolInfo;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,7 +41,7 @@ final class AdvertisementStatusWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdvertisementStatusWriter.class);
 
   private final KubernetesClient client;
-  private final String node;
+  private final EventRecorder events;
   private final Clock clock;
   private final ExecutorService background =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("l2ad-status").factory());
@@ -51,7 +50,7 @@ final class AdvertisementStatusWriter implements AutoCloseable {
 
   AdvertisementStatusWriter(KubernetesClient client, String node, Clock clock) {
     this.client = client;
-    this.node = node;
+    this.events = new EventRecorder(client, node);
     this.clock = clock;
   }
 
@@ -80,7 +79,7 @@ final class AdvertisementStatusWriter implements AutoCloseable {
         long g = generation == null ? 0 : generation;
         if (!Objects.equals(warnedGeneration.put(name, g), g)) {
           LOG.warn("L2Advertisement {} is not valid and selects nothing: {}", name, invalid.message());
-          background.execute(() -> warn(object, invalid.message()));
+          warn(object, invalid.message());
         }
       } else {
         warnedGeneration.remove(name);
@@ -148,29 +147,17 @@ final class AdvertisementStatusWriter implements AutoCloseable {
   }
 
   private void warn(L2Advertisement object, String message) {
-    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-    try {
-      client.v1().events().inNamespace("default").resource(new EventBuilder()
-          .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".")
-          .withNamespace("default").endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder()
-              .withApiVersion(IPAddressPool.GROUP + "/" + IPAddressPool.VERSION)
-              .withKind("L2Advertisement").withName(object.getMetadata().getName())
-              .withUid(object.getMetadata().getUid()).build())
-          .withType("Warning").withReason(INVALID_REASON)
-          .withMessage(message + "; this L2Advertisement selects nothing until it is fixed")
-          .withCount(1).withFirstTimestamp(now).withLastTimestamp(now)
-          .withNewSource().withComponent("fairlead-speaker").withHost(node).endSource()
-          .withReportingComponent("fairlead-speaker").withReportingInstance(node)
-          .build()).create();
-    } catch (KubernetesClientException e) {
-      LOG.debug("could not record an event for L2Advertisement {}: {}",
-          object.getMetadata().getName(), e.getMessage());
-    }
+    events.record(new ObjectReferenceBuilder()
+            .withApiVersion(IPAddressPool.GROUP + "/" + IPAddressPool.VERSION)
+            .withKind("L2Advertisement").withName(object.getMetadata().getName())
+            .withUid(object.getMetadata().getUid()).build(),
+        "default", "Warning", INVALID_REASON,
+        message + "; this L2Advertisement selects nothing until it is fixed");
   }
 
   @Override
   public void close() {
     background.shutdown();
+    events.close();
   }
 }

@@ -1,5 +1,7 @@
 package dev.fairlead.lb.baremetal.speaker;
 
+import dev.fairlead.lb.baremetal.speaker.bfd.BfdService;
+import dev.fairlead.lb.baremetal.speaker.bgp.BgpSpeaker;
 import dev.fairlead.lb.baremetal.speaker.election.Addresses;
 import dev.fairlead.lb.baremetal.speaker.election.Advertisement;
 import dev.fairlead.lb.baremetal.speaker.election.Advertisements;
@@ -83,6 +85,7 @@ final class Speaker implements AutoCloseable {
   private ServiceEvents events;
   private AdvertisementStatusWriter statusWriter;
   private LinkMonitor linkMonitor;
+  private BgpSpeaker bgp;
 
   Speaker(SpeakerSettings settings, KubernetesClient client, Links system, List<Link> links,
       SpeakerMetrics metrics) {
@@ -124,6 +127,8 @@ final class Speaker implements AutoCloseable {
           settings.membershipPort());
     }
     events = new ServiceEvents(client, settings.nodeName());
+    bgp = new BgpSpeaker(settings.nodeName(), client, metrics.registry(), settings.secretNamespace(),
+        BfdService.PORT);
     statusWriter = new AdvertisementStatusWriter(client, settings.nodeName(), Clock.systemUTC());
     announcer = new Announcer(metrics, settings.probeTimeout(), this::speakerOf, events);
     announcer.start(links);
@@ -297,8 +302,10 @@ final class Speaker implements AutoCloseable {
       List<Advertisement> ads = ClusterModel.advertisements(kube.l2Advertisements());
       List<VipService> services = ClusterModel.services(kube.services(), kube.slices(),
           kube.pools(), settings.loadBalancerClass());
+      // Pools a (valid) BGPAdvertisement selects are BGP's, unless an L2Advertisement takes them.
+      Set<String> bgpPools = BgpSpeaker.bgpPools(kube.pools(), kube.bgpAdvertisements());
       Map<InetAddress, Assignment> result = Election.elect(nodes, services, members,
-          Advertisements.rules(pools, ads, kube.bgpPoolSelectors()));
+          Advertisements.rules(pools, ads, bgpPools));
       boolean outvoted = outvoted(members);
       if (outvoted != standingDown) {
         standingDown = outvoted;
@@ -328,9 +335,18 @@ final class Speaker implements AutoCloseable {
       boolean writer = active && members.stream().sorted().findFirst()
           .filter(settings.nodeName()::equals).isPresent();
       statusWriter.update(writer, kube.l2Advertisements(), pools);
+      reconcileBgp(nodes, services);
     } catch (RuntimeException e) {
       LOG.error("election failed; keeping the previous result", e);
     }
+  }
+
+  private void reconcileBgp(List<NodeInfo> nodes, List<VipService> services) {
+    Optional<NodeInfo> self = nodes.stream().filter(n -> n.name().equals(settings.nodeName())).findFirst();
+    bgp.reconcile(new BgpSpeaker.Inputs(self.map(NodeInfo::labels).orElse(Map.of()),
+        self.map(NodeInfo::eligible).orElse(false),
+        self.map(NodeInfo::internalIps).orElse(List.of()), kube.bgpPeers(),
+        kube.bgpAdvertisements(), kube.bfdProfiles(), kube.pools(), services));
   }
 
   @Override
@@ -339,6 +355,9 @@ final class Speaker implements AutoCloseable {
     timers.shutdownNow();
     if (linkMonitor != null) {
       linkMonitor.close();
+    }
+    if (bgp != null) {
+      bgp.close(); // graceful restart keeps the routes at the routers while this speaker is away
     }
     if (announcer != null) {
       announcer.close(); // stop answering first, then leave: the others take over at once

@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
     description = {
       "Answer ARP and IPv6 neighbor solicitations for the LoadBalancer VIPs (addresses from"
           + " IPAddressPools) this node is elected for, and announce them on takeover.",
+      "Pools selected by a BGPAdvertisement are announced over BGP to the BGPPeers instead"
+          + " (every eligible node announces; BFD, graceful restart, TCP MD5).",
       "Needs host networking and CAP_NET_RAW. Configuration errors exit with code 2."
     })
 public final class SpeakerCommand implements Callable<Integer> {
@@ -94,8 +96,8 @@ public final class SpeakerCommand implements Callable<Integer> {
 
   @Option(names = "--membership-secret", paramLabel = "[NAMESPACE/]NAME",
       description = "Secret with the membership keys (entry 'key' seals outgoing traffic; every"
-          + " entry is accepted, which allows rotation). Namespace default: $POD_NAMESPACE, else"
-          + " fairlead-system. Required unless --insecure-membership.")
+          + " entry is accepted, which allows rotation). Namespace default: --secret-namespace."
+          + " Required unless --insecure-membership.")
   String membershipSecret;
 
   @Option(names = "--insecure-membership",
@@ -107,6 +109,12 @@ public final class SpeakerCommand implements Callable<Integer> {
       description = "Serve only Services with this spec.loadBalancerClass (as the controller)."
           + " Default: Services without a class.")
   String loadBalancerClass;
+
+  @Option(names = "--secret-namespace", paramLabel = "NAMESPACE",
+      defaultValue = "${env:POD_NAMESPACE:-fairlead-system}",
+      description = "Namespace of the membership Secret and of BGP password Secrets whose BGPPeer"
+          + " names none (default: $POD_NAMESPACE, else ${DEFAULT-VALUE}).")
+  String secretNamespace;
 
   @Override
   public Integer call() throws Exception {
@@ -169,7 +177,7 @@ public final class SpeakerCommand implements Callable<Integer> {
     Optional<SpeakerSettings.SecretRef> secret = secretRef();
     return new SpeakerSettings(nodeName.strip(), interfaces.stream().map(String::strip).toList(),
         bind, membershipPort, seeds, metricsPort, probeTimeout, failureTimeout, heartbeatInterval,
-        verifyTimeout, Optional.ofNullable(loadBalancerClass), secret);
+        verifyTimeout, Optional.ofNullable(loadBalancerClass), secret, secretNamespace.strip());
   }
 
   private Optional<SpeakerSettings.SecretRef> secretRef() {
@@ -183,22 +191,27 @@ public final class SpeakerCommand implements Callable<Integer> {
     if (insecureMembership) {
       throw new CliException("--membership-secret and --insecure-membership exclude each other");
     }
-    return Optional.of(secretRef("--membership-secret", membershipSecret));
+    return Optional.of(secretRef("--membership-secret", membershipSecret, secretNamespace.strip()));
+  }
+
+  /** The speaker's own namespace: {@code $POD_NAMESPACE}, else {@code fairlead-system}. */
+  static String podNamespace() {
+    return Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank())
+        .orElse("fairlead-system");
   }
 
   /**
-   * Parses {@code [NAMESPACE/]NAME}; the namespace defaults to {@code $POD_NAMESPACE}, else
-   * {@code fairlead-system}.
+   * Parses {@code [NAMESPACE/]NAME}.
    *
    * @param option the option, for messages
    * @param text the value
+   * @param defaultNamespace the namespace when the value names none
    * @return the reference
    * @throws CliException if a part is not a valid Kubernetes name
    */
-  static SpeakerSettings.SecretRef secretRef(String option, String text) {
+  static SpeakerSettings.SecretRef secretRef(String option, String text, String defaultNamespace) {
     String value = text.strip();
-    String namespace = Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank())
-        .orElse("fairlead-system");
+    String namespace = defaultNamespace;
     String name = value;
     int slash = value.indexOf('/');
     if (slash >= 0) {

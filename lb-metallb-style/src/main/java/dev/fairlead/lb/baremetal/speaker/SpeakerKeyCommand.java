@@ -59,7 +59,8 @@ public final class SpeakerKeyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SpeakerSettings.SecretRef ref = SpeakerCommand.secretRef("--secret", secret);
+    SpeakerSettings.SecretRef ref =
+        SpeakerCommand.secretRef("--secret", secret, SpeakerCommand.podNamespace());
     try (KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(Kubeconfigs.load(kubeconfig)).build()) {
       spec.commandLine().getOut().println(create(client, ref));

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param loadBalancerClass the class served; empty = Services without a class
  * @param membershipSecret the Secret holding the membership keys; empty = no keys (insecure: any
  *     process that reaches the membership port can join and sway elections)
+ * @param secretNamespace namespace of BGP password Secrets that name none
  */
 public record SpeakerSettings(
     String nodeName,
@@ -36,7 +37,8 @@ public record SpeakerSettings(
     Duration heartbeatInterval,
     Duration verifyTimeout,
     Optional<String> loadBalancerClass,
-    Optional<SecretRef> membershipSecret) {
+    Optional<SecretRef> membershipSecret,
+    String secretNamespace) {
 
   /**
    * A Secret by namespace and name.

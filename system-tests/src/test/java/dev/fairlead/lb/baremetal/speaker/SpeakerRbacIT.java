@@ -32,41 +32,49 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
  * The speaker's RBAC in deploy/ grants exactly what its Kubernetes side was seen using: the
- * informers, the events it records (announcing, address conflict) and its membership Secret, which
- * it may read by name only. Its packet side needs no API. The key generator Job may only create
- * Secrets in its namespace.
+ * informers, the events it records (announcing, address conflict, invalid L2Advertisements, BGP
+ * sessions, invalid BGP objects), L2Advertisement status and its node's entry in the BGP objects'
+ * status, its membership Secret (get + watch) and the BGP password Secret (get), each by name only.
+ * Its packet side needs no API. The key generator Job may only create Secrets in its namespace.
  */
 class SpeakerRbacIT {
   static final String SECRET = "fairlead-speaker-membership";
 
   @Test
-  void theOnlySecretTheSpeakerMayReadIsItsMembershipKeyByName() throws Exception {
+  void theSpeakerReadsSecretsOnlyByNameInItsNamespace() throws Exception {
     List<HasMetadata> objects = Manifests.objects(Manifests.kustomize("baremetal"));
-    List<PolicyRule> secretRules = new ArrayList<>();
+    Map<String, PolicyRule> secretRules = new java.util.TreeMap<>();
     for (HasMetadata o : objects) {
       if (o instanceof ClusterRole role) {
         assertThat(role.getRules()).as("ClusterRole %s", role.getMetadata().getName())
             .noneMatch(r -> r.getResources().contains("secrets"));
       } else if (o instanceof Role role && role.getMetadata().getName().startsWith("fairlead-speaker")
           && !role.getMetadata().getName().equals("fairlead-speaker-key")) {
-        role.getRules().stream().filter(r -> r.getResources().contains("secrets"))
-            .forEach(secretRules::add);
         assertThat(role.getMetadata().getNamespace()).isEqualTo("fairlead-system");
+        role.getRules().stream().filter(r -> r.getResources().contains("secrets"))
+            .forEach(r -> secretRules.put(role.getMetadata().getName(), r));
       }
     }
-    assertThat(secretRules).singleElement().satisfies(rule -> {
+    // The membership key: get + watch (rotation without restart); BGP passwords: get.
+    assertThat(secretRules).containsOnlyKeys("fairlead-speaker-membership", "fairlead-speaker-bgp-passwords");
+    assertThat(secretRules.get("fairlead-speaker-membership")).satisfies(rule -> {
       assertThat(rule.getResourceNames()).containsExactly(SECRET);
       assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "watch");
       assertThat(rule.getResources()).containsExactly("secrets");
     });
-    String daemonSet = Manifests.kustomize("baremetal");
-    assertThat(daemonSet).contains("--membership-secret=" + SECRET, "--secret=" + SECRET);
+    assertThat(secretRules.get("fairlead-speaker-bgp-passwords")).satisfies(rule -> {
+      assertThat(rule.getResourceNames()).containsExactly("fairlead-bgp-router");
+      assertThat(rule.getVerbs()).containsExactly("get");
+    });
+    String rendered = Manifests.kustomize("baremetal");
+    assertThat(rendered).contains("--membership-secret=" + SECRET, "--secret=" + SECRET);
   }
 
   @Test
@@ -118,6 +126,23 @@ class SpeakerRbacIT {
             "eth0", "answered an ARP probe for", web);
         await().atMost(Duration.ofSeconds(10)).until(() ->
             client.v1().events().inNamespace("default").list().getItems().size() == 3);
+
+        // BGP: a peer whose connection is refused (its password Secret is read first), a valid
+        // and an invalid advertisement.
+        try (dev.fairlead.lb.baremetal.speaker.bgp.BgpSpeaker bgp =
+            new dev.fairlead.lb.baremetal.speaker.bgp.BgpSpeaker("node-1", speakerClient,
+                new io.prometheus.metrics.model.registry.PrometheusRegistry(), "fairlead-system", 0)) {
+          bgp.reconcile(new dev.fairlead.lb.baremetal.speaker.bgp.BgpSpeaker.Inputs(Map.of(), true,
+              List.of(InetAddress.ofLiteral("192.0.2.1")), state.bgpPeers(),
+              state.bgpAdvertisements(), state.bfdProfiles(), state.pools(), List.of()));
+          await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(dispatcher.uses)
+              .contains(new ApiUse("", "secrets", "get"),
+                  new ApiUse("baremetal.fairlead.dev", "bgppeers/status", "patch"),
+                  new ApiUse("baremetal.fairlead.dev", "bgpadvertisements/status", "patch")));
+          await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events()
+              .inNamespace("default").list().getItems().stream()
+              .anyMatch(e -> "InvalidConfiguration".equals(e.getReason())));
+        }
       }
       dispatcher.recording = false;
     } finally {
@@ -151,6 +176,7 @@ class SpeakerRbacIT {
 
   private static void seed(KubernetesClient client) {
     SpeakerKeyCommand.create(client, new SpeakerSettings.SecretRef("fairlead-system", SECRET));
+    seedBgp(client);
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
         .withNewStatus().addNewAddress().withType("InternalIP").withAddress("192.0.2.1").endAddress()
         .endStatus().build()).create();
@@ -176,5 +202,35 @@ class SpeakerRbacIT {
         .endMetadata().withAddressType("IPv4").addNewEndpoint().withAddresses("198.51.100.7")
         .withNodeName("node-1").withNewConditions().withReady(true).endConditions().endEndpoint()
         .build()).create();
+  }
+
+  private static void seedBgp(KubernetesClient client) {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    client.secrets().inNamespace("fairlead-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("fairlead-bgp-router").withNamespace("fairlead-system").endMetadata()
+        .addToData("password", "czNjcmV0").build()).create();
+    dev.fairlead.lb.baremetal.crd.BFDProfile profile = new dev.fairlead.lb.baremetal.crd.BFDProfile();
+    profile.getMetadata().setName("fast");
+    profile.setSpec(new dev.fairlead.lb.baremetal.crd.BFDProfileSpec(300, 300, 3, null, null, null, null));
+    client.resources(dev.fairlead.lb.baremetal.crd.BFDProfile.class).resource(profile).create();
+    dev.fairlead.lb.baremetal.crd.BGPPeer peer = new dev.fairlead.lb.baremetal.crd.BGPPeer();
+    peer.getMetadata().setName("rtr");
+    peer.setSpec(new dev.fairlead.lb.baremetal.crd.BGPPeerSpec(64513L, 64512L, "127.0.0.1", closedPort,
+        null, "3s", null, "1s", null, null, null, null,
+        new dev.fairlead.lb.baremetal.crd.BGPPeerSpec.SecretReference("fairlead-bgp-router", null),
+        "fast", null, null, null, null, null));
+    client.resources(dev.fairlead.lb.baremetal.crd.BGPPeer.class).resource(peer).create();
+    for (var entry : Map.of("all", List.of("64513:100"), "bad", List.of("not-a-community")).entrySet()) {
+      dev.fairlead.lb.baremetal.crd.BGPAdvertisement ad = new dev.fairlead.lb.baremetal.crd.BGPAdvertisement();
+      ad.getMetadata().setName(entry.getKey());
+      ad.setSpec(new dev.fairlead.lb.baremetal.crd.BGPAdvertisementSpec(null, null, null,
+          entry.getValue(), null, null, null, null));
+      client.resources(dev.fairlead.lb.baremetal.crd.BGPAdvertisement.class).resource(ad).create();
+    }
   }
 }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * Reads L2Advertisements (pure) and applies the rule that decides which pools layer 2 announces,
  * agreed with the BGP speaker so that no advertisement objects at all means exactly the behaviour
- * before advertisements existed:
+ * before advertisements existed (BGP announces a pool iff some BGPAdvertisement selects it):
  *
  * <blockquote>L2 announces a pool's addresses iff (no L2Advertisement exists and no BGPAdvertisement
  * selects the pool) or at least one valid L2Advertisement selects it.</blockquote>
@@ -70,24 +70,6 @@ public final class Advertisements {
       return new Advertisement.Valid(name, pools, nodes, interfaces);
     } catch (FieldError e) {
       return new Advertisement.Invalid(name, e.field, e.getMessage());
-    }
-  }
-
-  /**
-   * Reads the pool part of an advertisement ({@code ipAddressPools}, {@code
-   * ipAddressPoolSelectors}); BGPAdvertisements use the same fields.
-   *
-   * @param names pool names, may be null
-   * @param selectors pool label selectors, may be null
-   * @param prefix the field path of the containing object, for example {@code spec}
-   * @return the selector
-   * @throws IllegalArgumentException naming the offending field
-   */
-  public static PoolSelector pools(List<String> names, List<LabelSelector> selectors, String prefix) {
-    try {
-      return poolSelector(names, selectors, prefix);
-    } catch (FieldError e) {
-      throw new IllegalArgumentException(e.field + ": " + e.getMessage(), e);
     }
   }
 
@@ -189,15 +171,16 @@ public final class Advertisements {
    *
    * @param pools the pools
    * @param l2 every L2Advertisement (invalid ones included: they still count as existing)
-   * @param bgp the pool selectors of every valid BGPAdvertisement
+   * @param bgpPools the pools some valid BGPAdvertisement selects (the BGP speaker's own reading,
+   *     {@code BgpSpeaker.bgpPools})
    * @return the advertisements that apply to each address
    */
-  public static Advertising rules(List<PoolInfo> pools, List<Advertisement> l2, List<PoolSelector> bgp) {
+  public static Advertising rules(List<PoolInfo> pools, List<Advertisement> l2, Set<String> bgpPools) {
     List<PoolInfo> poolList = List.copyOf(pools);
     List<Advertisement.Valid> valid = l2.stream()
         .filter(a -> a instanceof Advertisement.Valid).map(a -> (Advertisement.Valid) a).toList();
     boolean anyL2 = !l2.isEmpty();
-    List<PoolSelector> bgpList = List.copyOf(bgp);
+    Set<String> bgpSet = Set.copyOf(bgpPools);
     return vip -> {
       Optional<PoolInfo> pool = poolList.stream().filter(p -> p.contains(vip)).findFirst();
       if (pool.isEmpty()) {
@@ -210,7 +193,7 @@ public final class Advertisements {
       if (!selecting.isEmpty()) {
         return Optional.of(selecting);
       }
-      if (!anyL2 && bgpList.stream().noneMatch(b -> b.selects(name, labels))) {
+      if (!anyL2 && !bgpSet.contains(name)) {
         return Optional.of(List.of(Advertisement.Valid.EVERYWHERE));
       }
       return Optional.empty();

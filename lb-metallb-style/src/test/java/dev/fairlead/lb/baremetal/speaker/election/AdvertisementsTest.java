@@ -48,7 +48,7 @@ class AdvertisementsTest {
 
   @Test
   void withoutAnyAdvertisementEveryPoolIsAnnouncedEverywhere() {
-    Advertisements.Advertising rules = Advertisements.rules(POOLS, List.of(), List.of());
+    Advertisements.Advertising rules = Advertisements.rules(POOLS, List.of(), Set.of());
 
     assertThat(rules.of(IN_LAN)).contains(List.of(Advertisement.Valid.EVERYWHERE));
     assertThat(rules.of(IN_V6)).contains(List.of(Advertisement.Valid.EVERYWHERE));
@@ -57,9 +57,7 @@ class AdvertisementsTest {
 
   @Test
   void aPoolSelectedByABgpAdvertisementIsLeftToBgpWhenNoL2AdvertisementExists() {
-    PoolSelector bgpTakesDmz = new PoolSelector(Set.of("dmz"), List.of());
-
-    Advertisements.Advertising rules = Advertisements.rules(POOLS, List.of(), List.of(bgpTakesDmz));
+    Advertisements.Advertising rules = Advertisements.rules(POOLS, List.of(), Set.of("dmz"));
 
     assertThat(rules.of(IN_DMZ)).isEmpty();
     assertThat(rules.of(IN_LAN)).isPresent();
@@ -69,10 +67,8 @@ class AdvertisementsTest {
   void onceAnL2AdvertisementExistsOnlyTheSelectedPoolsAreAnnouncedEvenIfBgpSelectsThemToo() {
     Advertisement byName = valid("by-name", spec(List.of("dmz"), null, null, null));
     Advertisement byLabel = valid("by-label", spec(null, List.of(labels("tier", "edge")), null, null));
-    PoolSelector bgpTakesAll = PoolSelector.ALL;
-
     Advertisements.Advertising rules =
-        Advertisements.rules(POOLS, List.of(byName, byLabel), List.of(bgpTakesAll));
+        Advertisements.rules(POOLS, List.of(byName, byLabel), Set.of("dmz", "lan", "v6"));
 
     assertThat(names(rules, IN_DMZ)).contains(List.of("by-name"));
     assertThat(names(rules, IN_LAN)).contains(List.of("by-label"));
@@ -83,7 +79,7 @@ class AdvertisementsTest {
   void anAdvertisementWithoutPoolFieldsSelectsEveryPool() {
     Advertisement all = valid("all", spec(null, null, List.of(labels("rack", "a")), List.of("eth1")));
 
-    Advertisements.Advertising rules = Advertisements.rules(POOLS, List.of(all), List.of());
+    Advertisements.Advertising rules = Advertisements.rules(POOLS, List.of(all), Set.of());
 
     assertThat(names(rules, IN_V6)).contains(List.of("all"));
     assertThat(Advertisements.selectedPools((Advertisement.Valid) all, POOLS))
@@ -96,7 +92,7 @@ class AdvertisementsTest {
         spec(List.of("lan"), null, null, List.of("no/slashes")));
 
     assertThat(broken).isInstanceOf(Advertisement.Invalid.class);
-    Advertisements.Advertising rules = Advertisements.rules(POOLS, List.of(broken), List.of());
+    Advertisements.Advertising rules = Advertisements.rules(POOLS, List.of(broken), Set.of());
     assertThat(rules.of(IN_LAN)).as("not widened to the no-advertisement default").isEmpty();
   }
 

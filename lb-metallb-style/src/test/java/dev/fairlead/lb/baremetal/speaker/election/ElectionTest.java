@@ -156,13 +156,13 @@ class ElectionTest {
     for (int i = 0; i < 20; i++) {
       InetAddress vip = InetAddress.ofLiteral("192.0.2." + (100 + i));
       Assignment onlyRackB = Election.elect(nodes, List.of(cluster("s", vip)), ALL_LIVE,
-          Advertisements.rules(List.of(pool), List.of(rackB), List.of())).get(vip);
+          Advertisements.rules(List.of(pool), List.of(rackB), Set.of())).get(vip);
       assertThat(onlyRackB.candidates()).containsExactlyInAnyOrder("n2", "n3");
       assertThat(onlyRackB.owner()).contains(expectedWinner(vip, List.of("n2", "n3")));
       assertThat(onlyRackB.interfaces()).containsExactly("vlan100");
 
       Assignment both = Election.elect(nodes, List.of(cluster("s", vip)), ALL_LIVE,
-          Advertisements.rules(List.of(pool), List.of(rackB, everywhereEth0), List.of())).get(vip);
+          Advertisements.rules(List.of(pool), List.of(rackB, everywhereEth0), Set.of())).get(vip);
       String owner = both.owner().orElseThrow();
       assertThat(both.interfaces()).isEqualTo(owner.equals("n1") ? Set.of("eth0") : Set.of("eth0", "vlan100"));
     }
@@ -175,7 +175,7 @@ class ElectionTest {
         List.of("q"), null, null, null));
 
     Map<InetAddress, Assignment> result = Election.elect(NODES, List.of(cluster("s", VIP)), ALL_LIVE,
-        Advertisements.rules(List.of(pool), List.of(otherPool), List.of()));
+        Advertisements.rules(List.of(pool), List.of(otherPool), Set.of()));
 
     assertThat(result).isEmpty();
   }

@@ -30,15 +30,15 @@ import java.util.Optional;
  * endpoint controller (EndpointSlices), and reads what the speakers write (events, status).
  */
 final class MockCluster implements AutoCloseable {
-  final FakeApiServer api;
+  final FakeApiServer server;
   final KubernetesClient client;
   final Path kubeconfig;
   final String url;
 
   MockCluster(String listenAddress, Path dir) {
-    api = FakeApiServer.start(InetAddress.ofLiteral(listenAddress), 0, true);
-    client = api.client();
-    url = "http://" + listenAddress + ":" + api.port();
+    server = FakeApiServer.start(InetAddress.ofLiteral(listenAddress), 0, true);
+    client = server.client();
+    url = "http://" + listenAddress + ":" + server.port();
     kubeconfig = dir.resolve("kubeconfig");
     try {
       Files.writeString(kubeconfig, """
@@ -182,6 +182,6 @@ final class MockCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    api.close();
+    server.close();
   }
 }
