@@ -45,12 +45,12 @@ public final class FakeApiServer implements AutoCloseable {
   private final KubernetesClient client;
 
 
-  private FakeApiServer(int port, boolean storeEvents) {
+  private FakeApiServer(InetAddress address, int port, boolean storeEvents) {
     this.dispatcher = new FaithfulCrudDispatcher(storeEvents);
     this.server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     try {
-      server.init(InetAddress.getLoopbackAddress(), port);
+      server.init(address, port);
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot start the fake API server: " + e.getMessage(), e);
     }
@@ -63,7 +63,7 @@ public final class FakeApiServer implements AutoCloseable {
    * @return the running server
    */
   public static FakeApiServer start() {
-    return new FakeApiServer(0, true);
+    return new FakeApiServer(InetAddress.getLoopbackAddress(), 0, true);
   }
 
   /**
@@ -74,7 +74,20 @@ public final class FakeApiServer implements AutoCloseable {
    * @return the running server
    */
   public static FakeApiServer start(int port, boolean storeEvents) {
-    return new FakeApiServer(port, storeEvents);
+    return new FakeApiServer(InetAddress.getLoopbackAddress(), port, storeEvents);
+  }
+
+  /**
+   * Starts a server on another address than loopback, for clients in other network namespaces
+   * (the bare-metal speaker tests listen on their bridge).
+   *
+   * @param address the address to listen on
+   * @param port the port, 0 for a free one
+   * @param storeEvents false to acknowledge Event writes without storing them (benchmarks)
+   * @return the running server
+   */
+  public static FakeApiServer start(InetAddress address, int port, boolean storeEvents) {
+    return new FakeApiServer(address, port, storeEvents);
   }
 
   /**
@@ -100,6 +113,17 @@ public final class FakeApiServer implements AutoCloseable {
                 .withMaxConcurrentRequestsPerHost(64)
                 .build())
         .build();
+  }
+
+  /**
+   * Declares a custom resource type, so the CRUD dispatcher knows its scope (as fabric8's mock
+   * server's own {@code expectCustomResource}).
+   *
+   * @param context the resource's group, version, plural and scope
+   */
+  public void expectCustomResource(
+      io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext context) {
+    server.expectCustomResource(context);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.fairlead.lb.baremetal.speaker;
 
 import dev.fairlead.lb.baremetal.speaker.election.Addresses;
+import dev.fairlead.lb.baremetal.speaker.election.Assignment;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
 import dev.fairlead.lb.baremetal.speaker.net.Link;
 import dev.fairlead.lb.baremetal.speaker.net.PacketSocket;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,15 +34,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers ARP and neighbor solicitations for the VIPs this node holds, on the chosen interfaces, and
- * announces them on takeover.
+ * Answers ARP and neighbor solicitations for the VIPs this node holds, on the interfaces allowed
+ * for each VIP, and announces them on takeover.
  *
- * <p>Life of a VIP on this node: the election wins it → <em>probing</em> (an ARP probe / DAD
- * solicitation goes out and answers are collected for {@code probeTimeout}; an answer from a host
- * that is not a live speaker is an address conflict, reported but not fatal: the address is
- * assigned to this cluster) → <em>held</em> (answered; gratuitous ARP / unsolicited NA burst starts
- * at once) → released the moment a later election gives it away: it leaves the held set before
- * {@link #reconcile} returns, so no further answer or announcement goes out for it.
+ * <p>Life of a VIP on this node: the election wins it → <em>held</em> at once (answered; gratuitous
+ * ARP / unsolicited NA burst starts) while an ARP probe / DAD solicitation goes out and answers are
+ * collected for {@code probeTimeout}: an answer from a host that is not a speaker is an address
+ * conflict, reported but not fatal (the address is assigned to this cluster, so it is claimed
+ * either way, and waiting for the probe would only delay failover) → released the moment a later
+ * election gives it away: it leaves the held set before {@link #reconcile} returns, so no further
+ * answer or announcement goes out for it.
+ *
+ * <p>Interfaces may come and go while the speaker runs ({@link #updateLinks}): sockets open on new
+ * ones, and held VIPs are announced there at once; sockets on vanished ones close.
  */
 final class Announcer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
@@ -55,23 +61,50 @@ final class Announcer implements AutoCloseable {
 
     /** A host that is not a live speaker answers, announces or probes for a VIP of ours. */
     void conflict(InetAddress vip, Mac mac, String link, String evidence, List<ServiceRef> services);
+
+    /** This node won {@code vip} but has none of the interfaces it may be announced on. */
+    void noInterface(InetAddress vip, Set<String> interfaces, List<ServiceRef> services);
   }
 
-  private record Port(Link link, PacketSocket arp, PacketSocket ndp) {}
+  /** A VIP this node holds and the interfaces it answers on (empty: all). */
+  private record Hold(Set<String> interfaces) {
+    boolean allows(String link) {
+      return interfaces.isEmpty() || interfaces.contains(link);
+    }
+  }
+
+  private static final class Port {
+    final Link link;
+    final PacketSocket arp;
+    final PacketSocket ndp;
+    volatile boolean open = true;
+
+    Port(Link link, PacketSocket arp, PacketSocket ndp) {
+      this.link = link;
+      this.arp = arp;
+      this.ndp = ndp;
+    }
+
+    void close() {
+      open = false;
+      arp.close();
+      if (ndp != null) {
+        ndp.close();
+      }
+    }
+  }
 
   private static final class Probe {
     final Set<Mac> answers = ConcurrentHashMap.newKeySet();
     ScheduledFuture<?> finish;
   }
 
-  private final List<Link> links;
-  private final Set<Mac> ownMacs;
   private final SpeakerMetrics metrics;
   private final Duration probeTimeout;
   private final Function<Mac, Optional<String>> speakerOf;
   private final Observer observer;
-  private final List<Port> ports = new ArrayList<>();
-  private final List<Thread> readers = new ArrayList<>();
+  private volatile Map<String, Port> ports = Map.of();
+  private volatile Set<Mac> ownMacs = Set.of();
   private final ScheduledExecutorService timer;
   private final AnnouncementSchedule schedule =
       new AnnouncementSchedule(AnnouncementSchedule.INTERVAL, AnnouncementSchedule.WINDOW);
@@ -79,86 +112,165 @@ final class Announcer implements AutoCloseable {
   private final Map<InetAddress, Probe> probing = new HashMap<>();
   private final Map<Mac, Integer> groups = new HashMap<>();
   private final Map<String, Long> conflictsReported = new ConcurrentHashMap<>();
-  private Map<InetAddress, List<ServiceRef>> wanted = Map.of();
-  private volatile Set<InetAddress> held = Set.of();
+  private final Set<InetAddress> reportedNoInterface = new HashSet<>();
+  private Map<InetAddress, Assignment> wanted = Map.of();
+  private volatile Map<InetAddress, Hold> held = Map.of();
   private volatile boolean running;
 
-  Announcer(List<Link> links, SpeakerMetrics metrics, Duration probeTimeout,
+  Announcer(SpeakerMetrics metrics, Duration probeTimeout,
       Function<Mac, Optional<String>> speakerOf, Observer observer) {
-    this.links = List.copyOf(links);
-    this.ownMacs = links.stream().map(Link::mac).collect(Collectors.toUnmodifiableSet());
     this.metrics = metrics;
     this.probeTimeout = probeTimeout;
     this.speakerOf = speakerOf;
     this.observer = observer;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "announcer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("announcer").factory());
   }
 
-  /** Opens a raw socket per interface and family and starts answering (nothing is held yet). */
-  void start() throws IOException {
+  /**
+   * Opens a raw socket per interface and family and starts answering (nothing is held yet).
+   *
+   * @param links the interfaces to start with
+   * @throws IOException if a socket cannot be opened (typically: no CAP_NET_RAW)
+   */
+  void start(List<Link> links) throws IOException {
     running = true;
-    try {
-      for (Link link : links) {
-        PacketSocket arp = PacketSocket.open(link.name(), link.index(), PacketSocket.ETH_P_ARP, null, POLL);
-        PacketSocket ndp = null;
-        if (link.linkLocal().isPresent()) {
-          try {
-            ndp = PacketSocket.open(link.name(), link.index(), PacketSocket.ETH_P_IPV6,
-                SocketFilter.neighborDiscovery(), POLL);
-          } catch (IOException e) {
-            arp.close();
-            throw e;
-          }
-        } else {
-          LOG.info("interface {} has no IPv6 link-local address: answering ARP only", link.name());
+    synchronized (lock) {
+      Map<String, Port> opened = new LinkedHashMap<>();
+      try {
+        for (Link link : links) {
+          opened.put(link.name(), open(link));
         }
-        Port port = new Port(link, arp, ndp);
-        ports.add(port);
-        reader(port, arp, true);
-        if (ndp != null) {
-          reader(port, ndp, false);
-        }
+      } catch (IOException e) {
+        opened.values().forEach(Port::close);
+        running = false;
+        throw e;
       }
-    } catch (IOException e) {
-      close();
-      throw e;
+      setPorts(opened);
     }
     timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    LOG.info("answering on {}", links.stream().map(l -> l.name() + " (" + l.mac() + ")").toList());
+    LOG.info("answering on {}", describe(links));
+  }
+
+  private static List<String> describe(java.util.Collection<Link> links) {
+    return links.stream().map(l -> l.name() + " (" + l.mac() + ")").toList();
+  }
+
+  private Port open(Link link) throws IOException {
+    PacketSocket arp = PacketSocket.open(link.name(), link.index(), PacketSocket.ETH_P_ARP, null, POLL);
+    PacketSocket ndp = null;
+    if (link.linkLocal().isPresent()) {
+      try {
+        ndp = PacketSocket.open(link.name(), link.index(), PacketSocket.ETH_P_IPV6,
+            SocketFilter.neighborDiscovery(), POLL);
+      } catch (IOException e) {
+        arp.close();
+        throw e;
+      }
+    } else {
+      LOG.info("interface {} has no IPv6 link-local address: answering ARP only", link.name());
+    }
+    Port port = new Port(link, arp, ndp);
+    reader(port, arp, true);
+    if (ndp != null) {
+      reader(port, ndp, false);
+    }
+    return port;
+  }
+
+  private void setPorts(Map<String, Port> next) {
+    ports = Map.copyOf(next);
+    ownMacs = next.values().stream().map(p -> p.link.mac()).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * Makes the interface set current: closes sockets on interfaces that vanished or changed (name,
+   * index, MAC or link-local address), opens sockets on new ones and announces every held VIP
+   * allowed there at once. An interface that cannot be opened is skipped and retried on the next
+   * call.
+   *
+   * @param links the interfaces to answer on now
+   * @return true if anything changed
+   */
+  boolean updateLinks(List<Link> links) {
+    synchronized (lock) {
+      if (!running) {
+        return false;
+      }
+      Map<String, Port> next = new LinkedHashMap<>();
+      List<Link> added = new ArrayList<>();
+      List<Link> removed = new ArrayList<>();
+      Map<String, Port> current = ports;
+      for (Link link : links) {
+        Port existing = current.get(link.name());
+        if (existing != null && existing.link.equals(link)) {
+          next.put(link.name(), existing);
+        }
+      }
+      for (Port port : current.values()) {
+        if (next.get(port.link.name()) != port) {
+          port.close();
+          removed.add(port.link);
+        }
+      }
+      for (Link link : links) {
+        if (!next.containsKey(link.name())) {
+          try {
+            Port port = open(link);
+            next.put(link.name(), port);
+            added.add(link);
+            for (Mac group : groups.keySet()) {
+              join(port, group);
+            }
+          } catch (IOException e) {
+            LOG.warn("cannot answer on new interface {} yet: {}", link.name(), e.getMessage());
+          }
+        }
+      }
+      if (added.isEmpty() && removed.isEmpty()) {
+        return false;
+      }
+      setPorts(next);
+      LOG.info("interfaces changed: now answering on {} (added {}, removed {})",
+          describe(next.values().stream().map(p -> p.link).toList()),
+          added.stream().map(Link::name).toList(), removed.stream().map(Link::name).toList());
+      long now = System.nanoTime();
+      for (Map.Entry<InetAddress, Hold> e : held.entrySet()) {
+        if (added.stream().anyMatch(l -> e.getValue().allows(l.name()))) {
+          schedule.trigger(e.getKey(), now);
+        }
+      }
+      checkInterfaces();
+      return true;
+    }
   }
 
   private void reader(Port port, PacketSocket socket, boolean arp) {
-    Thread t = Thread.ofPlatform().daemon().name((arp ? "arp-" : "ndp-") + port.link().name())
-        .start(() -> {
-          long backoff = 100;
-          while (running) {
-            try {
-              Optional<byte[]> frame = socket.receive();
-              if (frame.isPresent()) {
-                if (arp) {
-                  onArp(port, frame.get());
-                } else {
-                  onNdp(port, frame.get());
-                }
-              }
-              backoff = 100;
-            } catch (IOException e) {
-              if (!running) {
-                return;
-              }
-              LOG.warn("{}", e.getMessage());
-              sleep(backoff);
-              backoff = Math.min(backoff * 2, 5000);
-            } catch (RuntimeException e) {
-              LOG.error("unexpected error handling a frame on {}", port.link().name(), e);
+    Thread.ofPlatform().daemon().name((arp ? "arp-" : "ndp-") + port.link.name()).start(() -> {
+      long backoff = 100;
+      while (running && port.open) {
+        try {
+          Optional<byte[]> frame = socket.receive();
+          if (frame.isPresent()) {
+            if (arp) {
+              onArp(port, frame.get());
+            } else {
+              onNdp(port, frame.get());
             }
           }
-        });
-    readers.add(t);
+          backoff = 100;
+        } catch (IOException e) {
+          if (!running || !port.open) {
+            return;
+          }
+          LOG.warn("{}", e.getMessage());
+          sleep(backoff);
+          backoff = Math.min(backoff * 2, 5000);
+        } catch (RuntimeException e) {
+          LOG.error("unexpected error handling a frame on {}", port.link.name(), e);
+        }
+      }
+    });
   }
 
   /**
@@ -167,67 +279,87 @@ final class Announcer implements AutoCloseable {
    * @return a snapshot
    */
   Set<InetAddress> held() {
-    return held;
+    return held.keySet();
   }
 
   /**
-   * Makes the elected set of VIPs current: releases lost ones immediately, starts probing won ones.
+   * Makes the elected set of VIPs current: releases lost ones immediately, claims won ones (and
+   * probes for foreign owners in the background), applies changed interface restrictions.
    *
-   * @param won the VIPs this node won, with their Services
+   * @param won the VIPs this node won, with their Services and interfaces
    * @param reassert whether to restart the announcement burst of VIPs already held (after a
    *     membership change, another speaker may have announced them meanwhile)
    */
-  void reconcile(Map<InetAddress, List<ServiceRef>> won, boolean reassert) {
+  void reconcile(Map<InetAddress, Assignment> won, boolean reassert) {
     synchronized (lock) {
       long now = System.nanoTime();
-      Set<InetAddress> next = new HashSet<>(held);
-      for (InetAddress vip : held) {
+      Map<InetAddress, Hold> next = new HashMap<>(held);
+      for (InetAddress vip : held.keySet()) {
         if (!won.containsKey(vip)) {
           next.remove(vip);
           schedule.cancel(vip);
           leaveGroup(vip);
+          Probe probe = probing.remove(vip);
+          if (probe != null) {
+            probe.finish.cancel(false);
+          }
           metrics.released();
           LOG.info("released {} (no longer elected here)", Addresses.format(vip));
         }
       }
-      held = Set.copyOf(next);
-      for (InetAddress vip : List.copyOf(probing.keySet())) {
-        if (!won.containsKey(vip)) {
-          probing.remove(vip).finish.cancel(false);
-          leaveGroup(vip);
-        }
-      }
+      Map<InetAddress, Assignment> before = wanted;
       wanted = Map.copyOf(won);
-      for (InetAddress vip : won.keySet()) {
-        if (held.contains(vip)) {
-          if (reassert) {
-            schedule.trigger(vip, now);
-          }
-        } else if (!probing.containsKey(vip)) {
-          startProbe(vip);
+      List<InetAddress> claimed = new ArrayList<>();
+      for (Map.Entry<InetAddress, Assignment> e : won.entrySet()) {
+        InetAddress vip = e.getKey();
+        Hold hold = new Hold(e.getValue().interfaces());
+        Hold previous = next.put(vip, hold);
+        if (previous == null) {
+          claimed.add(vip);
+          continue;
+        }
+        if (reassert || !previous.equals(hold)) {
+          schedule.trigger(vip, now);
+        }
+        Assignment earlier = before.get(vip);
+        List<ServiceRef> added = e.getValue().services().stream()
+            .filter(s -> earlier == null || !earlier.services().contains(s)).toList();
+        if (!added.isEmpty()) {
+          observer.acquired(vip, added); // a Service that joined an address this node announces
         }
       }
+      held = Map.copyOf(next);
+      for (InetAddress vip : claimed) {
+        claim(vip);
+      }
+      reportedNoInterface.retainAll(held.keySet());
+      checkInterfaces();
       updateGauge();
     }
   }
 
-  private void startProbe(InetAddress vip) {
+  private void claim(InetAddress vip) {
     joinGroup(vip);
-    if (probeTimeout.isZero()) {
-      claim(vip);
-      return;
-    }
-    Probe probe = new Probe();
-    probing.put(vip, probe);
-    for (Port port : ports) {
-      if (vip instanceof Inet4Address v4) {
-        send(port.arp(), Arp.probe(v4, port.link().mac()));
-      } else if (vip instanceof Inet6Address v6 && port.ndp() != null) {
-        send(port.ndp(), Ndp.duplicateAddressProbe(v6, port.link().mac()));
+    schedule.trigger(vip, System.nanoTime());
+    metrics.acquired();
+    List<ServiceRef> services = servicesOf(vip);
+    LOG.info("announcing {} for {}{}", Addresses.format(vip), services,
+        held.get(vip).interfaces().isEmpty() ? "" : " on " + held.get(vip).interfaces());
+    observer.acquired(vip, services);
+    if (!probeTimeout.isZero()) {
+      Probe probe = new Probe();
+      probing.put(vip, probe);
+      for (Port port : portsFor(vip)) {
+        if (vip instanceof Inet4Address v4) {
+          send(port.arp, Arp.probe(v4, port.link.mac()));
+        } else if (vip instanceof Inet6Address v6 && port.ndp != null) {
+          send(port.ndp, Ndp.duplicateAddressProbe(v6, port.link.mac()));
+        }
       }
+      probe.finish = timer.schedule(() -> finishProbe(vip, probe), probeTimeout.toNanos(),
+          TimeUnit.NANOSECONDS);
     }
-    probe.finish = timer.schedule(() -> finishProbe(vip, probe), probeTimeout.toNanos(),
-        TimeUnit.NANOSECONDS);
+    tick();
   }
 
   private void finishProbe(InetAddress vip, Probe probe) {
@@ -246,25 +378,49 @@ final class Announcer implements AutoCloseable {
         } else {
           result = "conflict";
           reportConflict(vip, mac, "-", vip instanceof Inet4Address
-              ? "answered the ARP probe sent before claiming the address"
-              : "answered the duplicate address detection sent before claiming the address");
+              ? "answered the ARP probe sent when claiming the address"
+              : "answered the duplicate address detection sent when claiming the address");
         }
       }
       metrics.probe(result);
-      claim(vip);
     }
   }
 
-  private void claim(InetAddress vip) {
-    Set<InetAddress> next = new HashSet<>(held);
-    next.add(vip);
-    held = Set.copyOf(next);
-    schedule.trigger(vip, System.nanoTime());
-    metrics.acquired();
-    updateGauge();
-    LOG.info("announcing {} for {}", Addresses.format(vip), wanted.getOrDefault(vip, List.of()));
-    observer.acquired(vip, wanted.getOrDefault(vip, List.of()));
-    tick();
+  /** Warns once per VIP when none of its allowed interfaces exists on this node. */
+  private void checkInterfaces() {
+    for (Map.Entry<InetAddress, Hold> e : held.entrySet()) {
+      InetAddress vip = e.getKey();
+      if (e.getValue().interfaces().isEmpty()) {
+        continue; // any interface will do; none at all is the carrier watch's business
+      }
+      if (portsFor(vip).isEmpty()) {
+        if (reportedNoInterface.add(vip)) {
+          LOG.warn("{} is elected here but none of its interfaces {} exists on this node; it is not"
+              + " answered until one appears", Addresses.format(vip), e.getValue().interfaces());
+          observer.noInterface(vip, e.getValue().interfaces(), servicesOf(vip));
+        }
+      } else {
+        reportedNoInterface.remove(vip);
+      }
+    }
+  }
+
+  private List<ServiceRef> servicesOf(InetAddress vip) {
+    Assignment a = wanted.get(vip);
+    return a == null ? List.of() : a.services();
+  }
+
+  private List<Port> portsFor(InetAddress vip) {
+    Hold hold = held.get(vip);
+    if (hold == null) {
+      return List.of();
+    }
+    return ports.values().stream().filter(p -> hold.allows(p.link.name())).toList();
+  }
+
+  private boolean heldOn(InetAddress vip, String link) {
+    Hold hold = held.get(vip);
+    return hold != null && hold.allows(link);
   }
 
   private void tick() {
@@ -273,7 +429,7 @@ final class Announcer implements AutoCloseable {
         return;
       }
       for (InetAddress vip : schedule.due(System.nanoTime())) {
-        if (held.contains(vip)) {
+        if (held.containsKey(vip)) {
           announce(vip);
         }
       }
@@ -281,22 +437,22 @@ final class Announcer implements AutoCloseable {
   }
 
   private void announce(InetAddress vip) {
-    for (Port port : ports) {
-      Mac mac = port.link().mac();
+    for (Port port : portsFor(vip)) {
+      Mac mac = port.link.mac();
       if (vip instanceof Inet4Address v4) {
         for (byte[] frame : Arp.gratuitous(v4, mac)) {
-          send(port.arp(), frame);
+          send(port.arp, frame);
         }
         metrics.announced(vip);
-      } else if (vip instanceof Inet6Address v6 && port.ndp() != null) {
-        send(port.ndp(), Ndp.unsolicitedAdvertisement(v6, mac));
+      } else if (vip instanceof Inet6Address v6 && port.ndp != null) {
+        send(port.ndp, Ndp.unsolicitedAdvertisement(v6, mac));
         metrics.announced(vip);
       }
     }
   }
 
   private void onArp(Port port, byte[] frame) {
-    Set<InetAddress> now = held;
+    String link = port.link.name();
     Arp.parse(frame).ifPresent(p -> {
       if (ownMacs.contains(p.senderMac())) {
         return;
@@ -304,16 +460,16 @@ final class Announcer implements AutoCloseable {
       Probe probe = probeFor(p.senderIp());
       if (probe != null) {
         probe.answers.add(p.senderMac());
-      } else if (now.contains(p.senderIp())) {
+      } else if (heldOn(p.senderIp(), link)) {
         foreignClaim(p.senderIp(), p.senderMac(), port, p.operation() == Arp.REPLY
             ? "sent an ARP reply for the address" : "announced the address with ARP");
-      } else if (p.isProbe() && now.contains(p.targetIp())) {
+      } else if (p.isProbe() && heldOn(p.targetIp(), link)) {
         foreignClaim(p.targetIp(), p.senderMac(), port, "probed the address (wants to use it)");
       }
     });
-    switch (Arp.respond(frame, port.link().mac(), now::contains)) {
+    switch (Arp.respond(frame, port.link.mac(), vip -> heldOn(vip, link))) {
       case Decision.Reply reply -> {
-        send(port.arp(), reply.frame());
+        send(port.arp, reply.frame());
         metrics.responded("ipv4");
       }
       case Decision.Drop drop -> metrics.ignored("ipv4", drop.reason());
@@ -321,7 +477,7 @@ final class Announcer implements AutoCloseable {
   }
 
   private void onNdp(Port port, byte[] frame) {
-    Set<InetAddress> now = held;
+    String link = port.link.name();
     Ndp.parse(frame).ifPresent(m -> {
       if (ownMacs.contains(m.ethernetSource())) {
         return;
@@ -330,18 +486,17 @@ final class Announcer implements AutoCloseable {
         Probe probe = probeFor(m.target());
         if (probe != null) {
           probe.answers.add(m.senderMac());
-        } else if (now.contains(m.target())) {
+        } else if (heldOn(m.target(), link)) {
           foreignClaim(m.target(), m.senderMac(), port, "sent a neighbor advertisement for the address");
         }
-      } else if (m.source().equals(Ndp.UNSPECIFIED) && now.contains(m.target())) {
+      } else if (m.source().equals(Ndp.UNSPECIFIED) && heldOn(m.target(), link)) {
         foreignClaim(m.target(), m.ethernetSource(), port,
             "ran duplicate address detection for the address (wants to use it)");
       }
     });
-    Link link = port.link();
-    switch (Ndp.respond(frame, link.mac(), now::contains)) {
+    switch (Ndp.respond(frame, port.link.mac(), vip -> heldOn(vip, link))) {
       case Decision.Reply reply -> {
-        send(port.ndp(), reply.frame());
+        send(port.ndp, reply.frame());
         metrics.responded("ipv6");
       }
       case Decision.Drop drop -> metrics.ignored("ipv6", drop.reason());
@@ -361,7 +516,7 @@ final class Announcer implements AutoCloseable {
           Addresses.format(vip), speaker.get());
       return;
     }
-    reportConflict(vip, mac, port.link().name(), evidence);
+    reportConflict(vip, mac, port.link.name(), evidence);
   }
 
   private void reportConflict(InetAddress vip, Mac mac, String link, String evidence) {
@@ -375,7 +530,7 @@ final class Announcer implements AutoCloseable {
     metrics.conflict(vip);
     List<ServiceRef> services;
     synchronized (lock) {
-      services = wanted.getOrDefault(vip, List.of());
+      services = servicesOf(vip);
     }
     LOG.warn("address conflict: host {} {} {} on {}", mac, evidence, Addresses.format(vip), link);
     observer.conflict(vip, mac, link, evidence, services);
@@ -387,14 +542,18 @@ final class Announcer implements AutoCloseable {
     }
     Mac group = Mac.ipv6Multicast(Ndp.solicitedNode(v6).getAddress());
     if (groups.merge(group, 1, Integer::sum) == 1) {
-      for (Port port : ports) {
-        if (port.ndp() != null) {
-          try {
-            port.ndp().joinMulticast(group);
-          } catch (IOException e) {
-            LOG.warn("{}", e.getMessage());
-          }
-        }
+      for (Port port : ports.values()) {
+        join(port, group);
+      }
+    }
+  }
+
+  private static void join(Port port, Mac group) {
+    if (port.ndp != null) {
+      try {
+        port.ndp.joinMulticast(group);
+      } catch (IOException e) {
+        LOG.warn("{}", e.getMessage());
       }
     }
   }
@@ -406,10 +565,10 @@ final class Announcer implements AutoCloseable {
     Mac group = Mac.ipv6Multicast(Ndp.solicitedNode(v6).getAddress());
     Integer left = groups.computeIfPresent(group, (g, n) -> n == 1 ? null : n - 1);
     if (left == null) {
-      for (Port port : ports) {
-        if (port.ndp() != null) {
+      for (Port port : ports.values()) {
+        if (port.ndp != null) {
           try {
-            port.ndp().leaveMulticast(group);
+            port.ndp.leaveMulticast(group);
           } catch (IOException e) {
             LOG.debug("{}", e.getMessage());
           }
@@ -429,7 +588,7 @@ final class Announcer implements AutoCloseable {
   }
 
   private void updateGauge() {
-    Set<InetAddress> now = held;
+    Set<InetAddress> now = held.keySet();
     int v4 = (int) now.stream().filter(a -> a instanceof Inet4Address).count();
     metrics.held(v4, now.size() - v4);
   }
@@ -446,14 +605,11 @@ final class Announcer implements AutoCloseable {
   public void close() {
     synchronized (lock) {
       running = false;
-      held = Set.of();
+      held = Map.of();
     }
     timer.shutdownNow();
-    for (Port port : ports) {
-      port.arp().close();
-      if (port.ndp() != null) {
-        port.ndp().close();
-      }
+    for (Port port : ports.values()) {
+      port.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.fairlead.lb.baremetal.crd.BFDProfile;
 import dev.fairlead.lb.baremetal.crd.BGPAdvertisement;
 import dev.fairlead.lb.baremetal.crd.BGPPeer;
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
+import dev.fairlead.lb.baremetal.crd.L2Advertisement;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Informers on Services, EndpointSlices, Nodes and IPAddressPools, and on the BGP resources
- * (BGPPeers, BGPAdvertisements, BFDProfiles); every change calls back.
+ * Informers on Services, EndpointSlices, Nodes, IPAddressPools and L2Advertisements, and on the BGP
+ * resources (BGPPeers, BGPAdvertisements, BFDProfiles); every change calls back.
  */
 final class KubeState implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KubeState.class);
@@ -27,6 +28,7 @@ final class KubeState implements AutoCloseable {
   private final SharedIndexInformer<EndpointSlice> slices;
   private final SharedIndexInformer<Node> nodes;
   private final SharedIndexInformer<IPAddressPool> pools;
+  private final SharedIndexInformer<L2Advertisement> l2Advertisements;
   private final SharedIndexInformer<BGPPeer> bgpPeers;
   private final SharedIndexInformer<BGPAdvertisement> bgpAdvertisements;
   private final SharedIndexInformer<BFDProfile> bfdProfiles;
@@ -36,11 +38,12 @@ final class KubeState implements AutoCloseable {
     slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
     nodes = client.nodes().runnableInformer(0);
     pools = client.resources(IPAddressPool.class).runnableInformer(0);
+    l2Advertisements = client.resources(L2Advertisement.class).runnableInformer(0);
     bgpPeers = client.resources(BGPPeer.class).runnableInformer(0);
     bgpAdvertisements = client.resources(BGPAdvertisement.class).runnableInformer(0);
     bfdProfiles = client.resources(BFDProfile.class).runnableInformer(0);
     for (SharedIndexInformer<? extends HasMetadata> informer : List.of(services, slices, nodes, pools,
-        bgpPeers, bgpAdvertisements, bfdProfiles)) {
+        l2Advertisements, bgpPeers, bgpAdvertisements, bfdProfiles)) {
       addHandler(informer, onChange);
     }
   }
@@ -64,13 +67,17 @@ final class KubeState implements AutoCloseable {
     });
   }
 
-  /** Starts the informers and waits until each has listed once. */
+  /**
+   * Starts the informers and waits until each has listed once. L2Advertisements are required (the
+   * CRD ships with the pools'): announcing before knowing them could answer where they forbid it.
+   */
   void start(Duration timeout) throws InterruptedException, TimeoutException {
     CompletableFuture<?> all = CompletableFuture.allOf(
         services.start().toCompletableFuture(),
         slices.start().toCompletableFuture(),
         nodes.start().toCompletableFuture(),
-        pools.start().toCompletableFuture());
+        pools.start().toCompletableFuture(),
+        l2Advertisements.start().toCompletableFuture());
     try {
       all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
@@ -106,6 +113,10 @@ final class KubeState implements AutoCloseable {
     return pools.getStore().list();
   }
 
+  List<L2Advertisement> l2Advertisements() {
+    return l2Advertisements.getStore().list();
+  }
+
   List<BGPPeer> bgpPeers() {
     return bgpPeers.getStore().list();
   }
@@ -127,5 +138,6 @@ final class KubeState implements AutoCloseable {
     slices.close();
     nodes.close();
     pools.close();
+    l2Advertisements.close();
   }
 }

@@ -10,12 +10,14 @@ import java.util.List;
 
 /**
  * Records Events on the Services a VIP belongs to: {@code AddressConflict} (Warning) when a foreign
- * host claims the address, {@code Announcing} (Normal) when this node takes it over. Sent in the
+ * host claims the address, {@code Announcing} (Normal) when this node takes it over, {@code
+ * AnnounceFailed} (Warning) when this node won it but lacks every interface it may use. Sent in the
  * background; an API failure only costs the event.
  */
 final class ServiceEvents implements Announcer.Observer, AutoCloseable {
   static final String CONFLICT = "AddressConflict";
   static final String ANNOUNCING = "Announcing";
+  static final String ANNOUNCE_FAILED = "AnnounceFailed";
 
   private final String node;
   private final EventRecorder events;
@@ -41,6 +43,16 @@ final class ServiceEvents implements Announcer.Observer, AutoCloseable {
           + Addresses.format(vip) + ", seen by node " + node
           + ("-".equals(link) ? "" : " on " + link)
           + "; another device uses this address: remove it there or from the address pool");
+    }
+  }
+
+  @Override
+  public void noInterface(InetAddress vip, java.util.Set<String> interfaces,
+      List<ServiceRef> services) {
+    for (ServiceRef service : services) {
+      record(service, "Warning", ANNOUNCE_FAILED, "node " + node + " is elected for "
+          + Addresses.format(vip) + " but has none of the interfaces " + interfaces
+          + " its L2Advertisement allows; the address is not answered until one appears there");
     }
   }
 

@@ -47,8 +47,10 @@ public final class SpeakerCommand implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(names = "--interfaces", paramLabel = "IF", split = ",",
-      description = "Answer only on these interfaces (comma-separated). Default: every interface"
-          + " that is up, has an Ethernet address, is not loopback, NOARP or a bond/bridge member.")
+      description = "Answer only on these interfaces (comma-separated; they may appear later)."
+          + " Default: every interface that is up, has an Ethernet address, is not loopback, NOARP"
+          + " or a bond/bridge member. Interfaces that appear, vanish or are renamed are picked up"
+          + " at once.")
   List<String> interfaces = new ArrayList<>();
 
   @Option(names = "--bind-address", paramLabel = "IP",
@@ -70,26 +72,38 @@ public final class SpeakerCommand implements Callable<Integer> {
 
   @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "150ms",
       converter = DurationConverter.class,
-      description = "Before claiming a VIP, listen this long for another host answering an ARP"
-          + " probe / DAD; 0s skips the probe (default: ${DEFAULT-VALUE}).")
+      description = "After claiming a VIP (at once), listen this long for another host answering"
+          + " the ARP probe / DAD sent with the claim, reported as an address conflict; 0s sends"
+          + " no probe (default: ${DEFAULT-VALUE}).")
   Duration probeTimeout;
 
-  @Option(names = "--failure-timeout", paramLabel = "DURATION", defaultValue = "1500ms",
+  @Option(names = "--failure-timeout", paramLabel = "DURATION", defaultValue = "800ms",
       converter = DurationConverter.class,
       description = "A speaker silent this long is suspected (link or node down); crashed"
           + " processes are detected at once through their closed sockets (default: ${DEFAULT-VALUE}).")
   Duration failureTimeout;
 
-  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "300ms",
+  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "200ms",
       converter = DurationConverter.class,
       description = "Heartbeat period (default: ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
-  @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "250ms",
+  @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "100ms",
       converter = DurationConverter.class,
       description = "How long a suspected speaker gets to answer before it is removed"
           + " (default: ${DEFAULT-VALUE}).")
   Duration verifyTimeout;
+
+  @Option(names = "--membership-secret", paramLabel = "[NAMESPACE/]NAME",
+      description = "Secret with the membership keys (entry 'key' seals outgoing traffic; every"
+          + " entry is accepted, which allows rotation). Namespace default: --secret-namespace."
+          + " Required unless --insecure-membership.")
+  String membershipSecret;
+
+  @Option(names = "--insecure-membership",
+      description = "Run the membership without keys: any process that reaches the membership port"
+          + " can join and influence which node answers for a VIP. For tests only.")
+  boolean insecureMembership;
 
   @Option(names = "--load-balancer-class", paramLabel = "CLASS",
       description = "Serve only Services with this spec.loadBalancerClass (as the controller)."
@@ -98,18 +112,19 @@ public final class SpeakerCommand implements Callable<Integer> {
 
   @Option(names = "--secret-namespace", paramLabel = "NAMESPACE",
       defaultValue = "${env:POD_NAMESPACE:-fairlead-system}",
-      description = "Namespace of BGP password Secrets whose BGPPeer names none"
-          + " (default: $POD_NAMESPACE, else ${DEFAULT-VALUE}).")
+      description = "Namespace of the membership Secret and of BGP password Secrets whose BGPPeer"
+          + " names none (default: $POD_NAMESPACE, else ${DEFAULT-VALUE}).")
   String secretNamespace;
 
   @Override
   public Integer call() throws Exception {
     SpeakerSettings settings = settings();
-    List<Link> links = links(settings);
+    Links system = Links.system();
+    List<Link> links = links(system, settings);
     Config config = Kubeconfigs.load(kubeconfig);
     SpeakerMetrics metrics = new SpeakerMetrics();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    Speaker speaker = new Speaker(settings, client, links, metrics);
+    Speaker speaker = new Speaker(settings, client, system, links, metrics);
     dev.fairlead.controller.runtime.HttpEndpoints server = settings.metricsPort() < 0 ? null
         : dev.fairlead.controller.runtime.HttpEndpoints.start(
             settings.metricsPort(), metrics.registry(), () -> true, speaker::ready);
@@ -159,13 +174,64 @@ public final class SpeakerCommand implements Callable<Integer> {
     for (String peer : peers) {
       seeds.add(peer(peer.strip()));
     }
+    Optional<SpeakerSettings.SecretRef> secret = secretRef();
     return new SpeakerSettings(nodeName.strip(), interfaces.stream().map(String::strip).toList(),
         bind, membershipPort, seeds, metricsPort, probeTimeout, failureTimeout, heartbeatInterval,
-        verifyTimeout, Optional.ofNullable(loadBalancerClass), secretNamespace.strip());
+        verifyTimeout, Optional.ofNullable(loadBalancerClass), secret, secretNamespace.strip());
   }
 
-  private static List<Link> links(SpeakerSettings settings) {
-    Links system = Links.system();
+  private Optional<SpeakerSettings.SecretRef> secretRef() {
+    if (membershipSecret == null || membershipSecret.isBlank()) {
+      if (!insecureMembership) {
+        throw new CliException("--membership-secret is required (the Secret with the speakers'"
+            + " shared membership key); --insecure-membership runs without one");
+      }
+      return Optional.empty();
+    }
+    if (insecureMembership) {
+      throw new CliException("--membership-secret and --insecure-membership exclude each other");
+    }
+    return Optional.of(secretRef("--membership-secret", membershipSecret, secretNamespace.strip()));
+  }
+
+  /** The speaker's own namespace: {@code $POD_NAMESPACE}, else {@code fairlead-system}. */
+  static String podNamespace() {
+    return Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank())
+        .orElse("fairlead-system");
+  }
+
+  /**
+   * Parses {@code [NAMESPACE/]NAME}.
+   *
+   * @param option the option, for messages
+   * @param text the value
+   * @param defaultNamespace the namespace when the value names none
+   * @return the reference
+   * @throws CliException if a part is not a valid Kubernetes name
+   */
+  static SpeakerSettings.SecretRef secretRef(String option, String text, String defaultNamespace) {
+    String value = text.strip();
+    String namespace = defaultNamespace;
+    String name = value;
+    int slash = value.indexOf('/');
+    if (slash >= 0) {
+      namespace = value.substring(0, slash);
+      name = value.substring(slash + 1);
+    }
+    for (String part : List.of(namespace, name)) {
+      if (!part.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+        throw new CliException(option + ": '" + part + "' is not a valid Kubernetes name");
+      }
+    }
+    return new SpeakerSettings.SecretRef(namespace, name);
+  }
+
+  /**
+   * The interfaces at start. Auto mode needs at least one (else host networking is missing); named
+   * interfaces may be missing at start (a VLAN created later is picked up at once), but a named
+   * interface that exists and can never answer ARP (loopback) is a configuration error.
+   */
+  private static List<Link> links(Links system, SpeakerSettings settings) {
     if (settings.interfaces().isEmpty()) {
       List<Link> all = system.eligible();
       if (all.isEmpty()) {
@@ -174,13 +240,22 @@ public final class SpeakerCommand implements Callable<Integer> {
       }
       return all;
     }
-    List<Link> chosen = new ArrayList<>();
     for (String name : settings.interfaces()) {
       try {
-        chosen.add(system.require(name));
-      } catch (IllegalArgumentException e) {
-        throw new CliException("--interfaces: " + e.getMessage());
+        if (java.net.NetworkInterface.getByName(name) != null
+            && java.net.NetworkInterface.getByName(name).isLoopback()) {
+          throw new CliException("--interfaces: interface " + name + " is a loopback interface");
+        }
+      } catch (java.net.SocketException e) {
+        // unreadable now; checked again whenever interfaces change
       }
+    }
+    List<Link> chosen = system.select(settings.interfaces());
+    List<String> missing = settings.interfaces().stream()
+        .filter(n -> chosen.stream().noneMatch(l -> l.name().equals(n))).toList();
+    if (!missing.isEmpty()) {
+      LOG.warn("--interfaces: {} not usable yet (missing or down); answering on them as soon as"
+          + " they appear", missing);
     }
     return chosen;
   }

@@ -20,6 +20,10 @@ public final class SpeakerMetrics {
   private final Counter ownershipChanges;
   private final Counter probes;
   private final Counter conflicts;
+  private final Counter refused;
+  private final Gauge standingDown;
+  private final Gauge keys;
+  private final Counter keyErrors;
 
   /** Creates the metrics. */
   public SpeakerMetrics() {
@@ -50,6 +54,23 @@ public final class SpeakerMetrics {
     conflicts = Counter.builder().name("fairlead_speaker_address_conflicts_total")
         .help("Foreign hosts seen answering, announcing or probing for a VIP").labelNames("family")
         .register(registry);
+    refused = Counter.builder().name("fairlead_speaker_membership_refused_total")
+        .help("Membership messages or connections refused because they could not be"
+            + " authenticated, by reason (not_sealed, unknown_key, forged, replayed,"
+            + " spoofed_address, sealed_but_no_key)")
+        .labelNames("reason").register(registry);
+    standingDown = Gauge.builder().name("fairlead_speaker_standing_down")
+        .help("1 while this speaker announces nothing because at least as many peers refuse its"
+            + " membership traffic as it has members (it holds the wrong key or none)")
+        .register(registry);
+    keys = Gauge.builder().name("fairlead_speaker_membership_keys")
+        .help("Membership keys loaded, by fingerprint and use (send, accept); none when the"
+            + " speaker runs without keys")
+        .labelNames("fingerprint", "use").register(registry);
+    keyErrors = Counter.builder().name("fairlead_speaker_membership_key_errors_total")
+        .help("Changes of the membership Secret that were not usable (the previous keys stay)")
+        .register(registry);
+    standingDown.set(0);
     vipsHeld.labelValues("ipv4").set(0);
     vipsHeld.labelValues("ipv6").set(0);
   }
@@ -102,6 +123,26 @@ public final class SpeakerMetrics {
 
   void probe(String result) {
     probes.labelValues(result).inc();
+  }
+
+  void refused(String reason) {
+    refused.labelValues(reason).inc();
+  }
+
+  void standingDown(boolean value) {
+    standingDown.set(value ? 1 : 0);
+  }
+
+  void keys(dev.fairlead.lb.baremetal.speaker.membership.Keyring keyring) {
+    keys.clear();
+    for (var key : keyring.accepted()) {
+      keys.labelValues(key.fingerprint(), "accept").set(1);
+    }
+    keys.labelValues(keyring.send().fingerprint(), "send").set(1);
+  }
+
+  void keyError() {
+    keyErrors.inc();
   }
 
   void conflict(InetAddress vip) {

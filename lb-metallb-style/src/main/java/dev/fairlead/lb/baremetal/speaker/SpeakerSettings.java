@@ -15,12 +15,14 @@ import java.util.Optional;
  * @param membershipPort membership TCP port
  * @param peers membership seeds; empty = every Node's InternalIP
  * @param metricsPort port for /metrics, -1 = off
- * @param probeTimeout how long to listen for answers to the ARP probe / DAD before claiming; zero =
- *     no probe
+ * @param probeTimeout how long to listen for answers to the ARP probe / DAD sent when claiming (a
+ *     conflict report; the claim itself is immediate); zero = no probe
  * @param failureTimeout silence after which a speaker is suspected
  * @param heartbeatInterval heartbeat period
  * @param verifyTimeout how long a suspect gets to answer
  * @param loadBalancerClass the class served; empty = Services without a class
+ * @param membershipSecret the Secret holding the membership keys; empty = no keys (insecure: any
+ *     process that reaches the membership port can join and sway elections)
  * @param secretNamespace namespace of BGP password Secrets that name none
  */
 public record SpeakerSettings(
@@ -35,7 +37,21 @@ public record SpeakerSettings(
     Duration heartbeatInterval,
     Duration verifyTimeout,
     Optional<String> loadBalancerClass,
+    Optional<SecretRef> membershipSecret,
     String secretNamespace) {
+
+  /**
+   * A Secret by namespace and name.
+   *
+   * @param namespace its namespace
+   * @param name its name
+   */
+  public record SecretRef(String namespace, String name) {
+    @Override
+    public String toString() {
+      return namespace + "/" + name;
+    }
+  }
 
   /** Copies the lists. */
   public SpeakerSettings {

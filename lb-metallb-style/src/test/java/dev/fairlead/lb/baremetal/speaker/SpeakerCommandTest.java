@@ -32,14 +32,16 @@ class SpeakerCommandTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "--node-name=                                        | --node-name is required",
-    "--node-name=n1 --interfaces=no-such-if0             | interface no-such-if0 does not exist",
     "--node-name=n1 --membership-port=70000              | --membership-port must be between 1 and 65535",
     "--node-name=n1 --peers=192.0.2.300                  | --peers: '192.0.2.300' is not an IP address",
     "--node-name=n1 --bind-address=host.example          | --bind-address: 'host.example' is not an IP address",
     "--node-name=n1 --probe-timeout=banana               | 'banana' is not a duration",
     "--node-name=n1 --probe-timeout=10s                  | --probe-timeout must be between 0s and 5s",
     "--node-name=n1 --failure-timeout=100ms              | --failure-timeout must be at least twice",
-    "--node-name=n1 --interfaces=lo --kubeconfig=/x/y    | interface lo is a loopback interface",
+    "--node-name=n1 --interfaces=lo --kubeconfig=/x/y --insecure-membership | interface lo is a loopback interface",
+    "--node-name=n1                                      | --membership-secret is required",
+    "--node-name=n1 --membership-secret=s --insecure-membership | exclude each other",
+    "--node-name=n1 --membership-secret=ns/Bad_Name      | 'Bad_Name' is not a valid Kubernetes name",
   })
   void configurationErrorsExitWithCode2AndOneLine(String arguments, String expected) {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("speaker"));

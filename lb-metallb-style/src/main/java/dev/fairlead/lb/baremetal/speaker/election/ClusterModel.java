@@ -1,6 +1,7 @@
 package dev.fairlead.lb.baremetal.speaker.election;
 
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
+import dev.fairlead.lb.baremetal.crd.L2Advertisement;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -58,7 +59,7 @@ public final class ClusterModel {
         }
       }
       result.add(new NodeInfo(node.getMetadata().getName(), labels.containsKey(EXCLUDE_LABEL),
-          networkUnavailable, internal));
+          networkUnavailable, internal, labels));
     }
     return result;
   }
@@ -70,20 +71,46 @@ public final class ClusterModel {
    * @return all blocks
    */
   public static List<AddressBlock> blocks(Collection<IPAddressPool> pools) {
-    List<AddressBlock> blocks = new ArrayList<>();
+    return pools(pools).stream().flatMap(p -> p.blocks().stream()).toList();
+  }
+
+  /**
+   * Maps the pools, sorted by name; malformed address entries are left out.
+   *
+   * @param pools the pools
+   * @return one entry per pool
+   */
+  public static List<PoolInfo> pools(Collection<IPAddressPool> pools) {
+    List<PoolInfo> result = new ArrayList<>();
     for (IPAddressPool pool : pools) {
-      if (pool.getSpec() == null || pool.getSpec().getAddresses() == null) {
-        continue;
-      }
-      for (String entry : pool.getSpec().getAddresses()) {
-        try {
-          blocks.add(AddressBlock.parse(entry));
-        } catch (IllegalArgumentException e) {
-          // The controller reports invalid pools; for the speaker the entry matches nothing.
+      List<AddressBlock> blocks = new ArrayList<>();
+      if (pool.getSpec() != null && pool.getSpec().getAddresses() != null) {
+        for (String entry : pool.getSpec().getAddresses()) {
+          try {
+            blocks.add(AddressBlock.parse(entry));
+          } catch (IllegalArgumentException e) {
+            // The controller reports invalid pools; for the speaker the entry matches nothing.
+          }
         }
       }
+      result.add(new PoolInfo(pool.getMetadata().getName(),
+          Optional.ofNullable(pool.getMetadata().getLabels()).orElse(Map.of()), blocks));
     }
-    return blocks;
+    result.sort(java.util.Comparator.comparing(PoolInfo::name));
+    return result;
+  }
+
+  /**
+   * Validates the L2Advertisements, sorted by name.
+   *
+   * @param ads the objects
+   * @return one entry each, valid or with the reason it is not
+   */
+  public static List<Advertisement> advertisements(Collection<L2Advertisement> ads) {
+    return ads.stream()
+        .map(a -> Advertisements.parse(a.getMetadata().getName(), a.getSpec()))
+        .sorted(java.util.Comparator.comparing(Advertisement::name))
+        .toList();
   }
 
   /**

@@ -26,6 +26,10 @@ import java.util.TreeMap;
  * winner is the candidate with the smallest {@code sha256(nodeName + "#" + vip)}: the key is the
  * address, not the Service, so Services sharing an address always land on the same node, and a
  * node joining or leaving moves only the VIPs it wins or held (no global reshuffle).
+ *
+ * <p>L2Advertisements narrow this: an address is only elected if some advertisement applies to it
+ * ({@link Advertisements#rules}), and only among nodes that one of those advertisements allows
+ * (node selectors); the winner announces on the union of those advertisements' interfaces.
  */
 public final class Election {
   private Election() {}
@@ -40,6 +44,21 @@ public final class Election {
    */
   public static Map<InetAddress, Assignment> elect(
       Collection<NodeInfo> nodes, Collection<VipService> services, Set<String> liveSpeakers) {
+    return elect(nodes, services, liveSpeakers, Advertisements.Advertising.EVERYWHERE);
+  }
+
+  /**
+   * Elects an owner for every VIP that some L2Advertisement (or the default) lets layer 2 announce.
+   *
+   * @param nodes the cluster's Nodes
+   * @param services LoadBalancer Services with pool addresses
+   * @param liveSpeakers names of the nodes whose speaker is a live member
+   * @param advertising the advertisements that apply to each address
+   * @return one assignment per announced VIP, in address order
+   */
+  public static Map<InetAddress, Assignment> elect(Collection<NodeInfo> nodes,
+      Collection<VipService> services, Set<String> liveSpeakers,
+      Advertisements.Advertising advertising) {
     Map<InetAddress, List<VipService>> byVip = new TreeMap<>(Comparator.comparing(
         (InetAddress a) -> a.getAddress().length).thenComparing(InetAddress::getAddress,
         Arrays::compareUnsigned));
@@ -48,14 +67,20 @@ public final class Election {
         byVip.computeIfAbsent(vip, v -> new ArrayList<>()).add(service);
       }
     }
-    List<String> eligible = nodes.stream()
+    List<NodeInfo> eligible = nodes.stream()
         .filter(NodeInfo::eligible)
-        .map(NodeInfo::name)
-        .filter(liveSpeakers::contains)
+        .filter(n -> liveSpeakers.contains(n.name()))
         .toList();
     Map<InetAddress, Assignment> result = new LinkedHashMap<>();
     byVip.forEach((vip, users) -> {
-      List<String> candidates = new ArrayList<>(eligible);
+      Optional<List<Advertisement.Valid>> ads = advertising.of(vip);
+      if (ads.isEmpty()) {
+        return; // layer 2 does not announce this pool
+      }
+      List<String> candidates = new ArrayList<>(eligible.stream()
+          .filter(n -> ads.get().stream().anyMatch(a -> a.allowsNode(n.labels())))
+          .map(NodeInfo::name)
+          .toList());
       for (VipService user : users) {
         if (user.localTrafficPolicy()) {
           candidates.retainAll(user.readyEndpointNodes());
@@ -63,12 +88,32 @@ public final class Election {
       }
       candidates.sort(Comparator.comparing((String node) -> score(node, vip), Arrays::compareUnsigned)
           .thenComparing(Comparator.naturalOrder()));
-      result.put(vip, new Assignment(vip, candidates.stream().findFirst(),
+      Optional<String> owner = candidates.stream().findFirst();
+      result.put(vip, new Assignment(vip, owner,
           users.stream().map(VipService::ref).sorted(Comparator.comparing(ServiceRef::toString))
               .toList(),
-          candidates));
+          candidates, owner.map(o -> interfaces(ads.get(), labelsOf(nodes, o))).orElse(Set.of())));
     });
     return result;
+  }
+
+  /** Union of the interfaces of the advertisements that allow the node; empty = every one. */
+  private static Set<String> interfaces(List<Advertisement.Valid> ads, Map<String, String> labels) {
+    Set<String> result = new java.util.TreeSet<>();
+    for (Advertisement.Valid ad : ads) {
+      if (ad.allowsNode(labels)) {
+        if (ad.interfaces().isEmpty()) {
+          return Set.of();
+        }
+        result.addAll(ad.interfaces());
+      }
+    }
+    return result;
+  }
+
+  private static Map<String, String> labelsOf(Collection<NodeInfo> nodes, String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst().map(NodeInfo::labels)
+        .orElse(Map.of());
   }
 
   /**
@@ -76,14 +121,14 @@ public final class Election {
    *
    * @param assignments the election result
    * @param node the node
-   * @return its VIPs with their Services
+   * @return its VIPs with their assignments
    */
-  public static Map<InetAddress, List<ServiceRef>> wonBy(
+  public static Map<InetAddress, Assignment> wonBy(
       Map<InetAddress, Assignment> assignments, String node) {
-    Map<InetAddress, List<ServiceRef>> won = new LinkedHashMap<>();
+    Map<InetAddress, Assignment> won = new LinkedHashMap<>();
     assignments.forEach((vip, a) -> {
       if (a.owner().equals(Optional.of(node))) {
-        won.put(vip, a.services());
+        won.put(vip, a);
       }
     });
     return won;

@@ -1,13 +1,19 @@
 package dev.fairlead.lb.baremetal.speaker.membership;
 
 import dev.fairlead.lb.baremetal.speaker.packet.Mac;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.Receiver;
@@ -23,6 +29,7 @@ import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.DefaultSocketFactory;
 import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.NameCache;
 import org.slf4j.Logger;
@@ -38,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code TCP} on the node address: works on every network (no multicast needed), and a dead
  *       process's connections are closed by its kernel, which the layers above notice at once;
+ *       outgoing sockets are bound to the node address and incoming connections must come from the
+ *       address they declare ({@link PeerAddressCheck});
+ *   <li>{@link SealProtocol}: every message above is encrypted and authenticated with the shared
+ *       key from the Kubernetes Secret (AES-256-GCM); traffic without an accepted key is refused and
+ *       reported ({@link #refusedBy()});
  *   <li>{@code TCPPING}: static seeds (the Nodes' InternalIPs, or {@code --peers});
  *   <li>{@code MERGE3} (1–3 s): heals partitions, for example after a link comes back;
  *   <li>{@code FD_SOCK2}: a ring of TCP connections between neighbours; when a speaker process dies
@@ -58,11 +70,33 @@ public final class JGroupsMembership implements Membership {
   private static final String KEY_NODE = "node";
   private static final String KEY_MACS = "macs";
 
+  /** MERGE3's shortest interval between two discovery rounds. */
+  static final Duration MERGE_MIN = Duration.ofMillis(500);
+
+  /** MERGE3's interval parameter: rounds every 1-3 s, views compared every 3.2 s. */
+  static final Duration MERGE_MAX = Duration.ofMillis(2000);
+
+  /**
+   * How long a speaker that finds itself alone should wait before it announces anything: long
+   * enough for every other speaker's periodic discovery (at most 1.5 × {@link #MERGE_MAX}) to reach
+   * it, so a speaker with a wrong key learns that it is refused before it answers for any address.
+   */
+  public static final Duration DISCOVERY_ROUND = MERGE_MAX.multipliedBy(2);
+
+  /** How long refused traffic from a peer counts as evidence (several discovery rounds). */
+  static final Duration REFUSAL_MEMORY = Duration.ofSeconds(15);
+
   private final MembershipSettings settings;
   private final Collection<Mac> localMacs;
+  private final Consumer<Refusal> onRefusal;
   private volatile Map<String, Set<Mac>> members;
   // Stays filled across close()/start(): a partitioned speaker is still a speaker.
-  private final Map<Mac, String> everSeen = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Mac, String> everSeen = new ConcurrentHashMap<>();
+  private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+  private volatile Keyring keyring;
+  private SealProtocol seal;
+  private TCPPING discovery;
+  private volatile List<InetSocketAddress> seeds;
   private JChannel channel;
 
   /**
@@ -70,10 +104,17 @@ public final class JGroupsMembership implements Membership {
    *
    * @param settings addresses and timings
    * @param localMacs this node's announcing interfaces' MACs
+   * @param keyring the membership keys, or null to run without (insecure: any process that reaches
+   *     the port can join)
+   * @param onRefusal told about every refused message or connection (on a JGroups thread)
    */
-  public JGroupsMembership(MembershipSettings settings, Collection<Mac> localMacs) {
+  public JGroupsMembership(MembershipSettings settings, Collection<Mac> localMacs, Keyring keyring,
+      Consumer<Refusal> onRefusal) {
     this.settings = settings;
     this.localMacs = List.copyOf(localMacs);
+    this.keyring = keyring;
+    this.onRefusal = onRefusal;
+    this.seeds = settings.seeds();
     this.members = Map.of(settings.nodeName(), Set.copyOf(localMacs));
     localMacs.forEach(mac -> everSeen.put(mac, settings.nodeName()));
   }
@@ -82,20 +123,29 @@ public final class JGroupsMembership implements Membership {
    * The protocol stack, bottom first.
    *
    * @param settings addresses and timings
+   * @param seal the encryption layer (placed directly above the transport)
+   * @param refusals where the transport reports connections with a spoofed address
    * @return new protocol instances
    */
-  static List<Protocol> stack(MembershipSettings settings) {
+  static List<Protocol> stack(MembershipSettings settings, SealProtocol seal,
+      Consumer<Refusal> refusals) {
     TCP tcp = new TCP();
     tcp.setBindAddress(settings.bindAddress());
     tcp.setBindPort(settings.port());
+    tcp.setClientBindAddr(settings.bindAddress());
+    tcp.setSocketFactory(new DefaultSocketFactory(javax.net.SocketFactory.getDefault(),
+        new PeerAddressCheck(refusals)));
     tcp.setValue("port_range", 0);
     tcp.setSockConnTimeout(500);
     tcp.setValue("log_discard_msgs", false);
     tcp.setValue("log_discard_msgs_version", false);
+    tcp.setValue("log_accept_error", false);
     TCPPING ping = new TCPPING();
     ping.setInitialHosts(settings.seeds());
     ping.setPortRange(0);
-    MERGE3 merge = new MERGE3().setMinInterval(1000).setMaxInterval(3000);
+    // Every member probes every seed every 1-3 s (TCP has no multicast, so MERGE3 uses discovery);
+    // views are compared every 3.2 s: a healed partition merges within about 6.5 s.
+    MERGE3 merge = new MERGE3().setMinInterval(MERGE_MIN.toMillis()).setMaxInterval(MERGE_MAX.toMillis());
     FD_SOCK2 crash = new FD_SOCK2();
     crash.setBindAddress(settings.bindAddress());
     crash.setPortRange(0);
@@ -115,7 +165,65 @@ public final class JGroupsMembership implements Membership {
         .setViewAckCollectionTimeout(500)
         .setMaxJoinAttempts(5);
     gms.setValue("print_local_addr", false);
-    return List.of(tcp, ping, merge, crash, silence, verify, nakack, unicast, stable, gms);
+    return List.of(tcp, seal, ping, merge, crash, silence, verify, nakack, unicast, stable, gms);
+  }
+
+  /**
+   * The node name a member address carries (speakers put it in their {@link ExtendedUUID}).
+   *
+   * @param address a member address
+   * @return the node name, if the address carries one
+   */
+  static Optional<String> nodeOf(Address address) {
+    if (address instanceof ExtendedUUID extended) {
+      byte[] nodeBytes = extended.get(KEY_NODE);
+      if (nodeBytes != null) {
+        return Optional.of(new String(nodeBytes, StandardCharsets.UTF_8));
+      }
+    }
+    return Optional.ofNullable(NameCache.get(address));
+  }
+
+  private void refused(Refusal refusal) {
+    refusedAt.put(refusal.peer(), System.nanoTime());
+    onRefusal.accept(refusal);
+  }
+
+  @Override
+  public Set<String> refusedBy() {
+    long now = System.nanoTime();
+    Set<String> current = members.keySet();
+    Set<String> result = new TreeSet<>();
+    refusedAt.forEach((peer, at) -> {
+      if (now - at < REFUSAL_MEMORY.toNanos() && !current.contains(peer)) {
+        result.add(peer);
+      }
+    });
+    refusedAt.values().removeIf(at -> now - at >= REFUSAL_MEMORY.toNanos());
+    return result;
+  }
+
+  @Override
+  public synchronized void seeds(List<InetSocketAddress> next) {
+    if (next.equals(seeds)) {
+      return;
+    }
+    seeds = List.copyOf(next);
+    if (discovery != null) {
+      discovery.setInitialHosts(seeds); // read on every discovery round
+    }
+    LOG.info("membership seeds: {}", seeds);
+  }
+
+  @Override
+  public synchronized void rekey(Keyring next) {
+    if (keyring == null) {
+      throw new IllegalStateException("this speaker runs without membership keys");
+    }
+    keyring = next;
+    if (seal != null) {
+      seal.rekey(next);
+    }
   }
 
   @Override
@@ -124,7 +232,11 @@ public final class JGroupsMembership implements Membership {
       return;
     }
     members = Map.of(settings.nodeName(), Set.copyOf(localMacs));
-    JChannel ch = new JChannel(stack(settings));
+    seal = new SealProtocol(keyring, this::refused);
+    List<Protocol> protocols = stack(settings, seal, this::refused);
+    discovery = (TCPPING) protocols.stream().filter(p -> p instanceof TCPPING).findFirst().orElseThrow();
+    discovery.setInitialHosts(seeds);
+    JChannel ch = new JChannel(protocols);
     byte[] macs = String.join(",", localMacs.stream().map(Mac::toString).toList())
         .getBytes(StandardCharsets.US_ASCII);
     String name = settings.nodeName();
@@ -148,11 +260,9 @@ public final class JGroupsMembership implements Membership {
   private Map<String, Set<Mac>> toMembers(View view) {
     Map<String, Set<Mac>> result = new TreeMap<>();
     for (Address address : view.getMembers()) {
-      String node = null;
+      String node = nodeOf(address).orElse(null);
       Set<Mac> macs = new HashSet<>();
       if (address instanceof ExtendedUUID extended) {
-        byte[] nodeBytes = extended.get(KEY_NODE);
-        node = nodeBytes == null ? null : new String(nodeBytes, StandardCharsets.UTF_8);
         byte[] macBytes = extended.get(KEY_MACS);
         if (macBytes != null && macBytes.length > 0) {
           for (String text : new String(macBytes, StandardCharsets.US_ASCII).split(",")) {
@@ -163,9 +273,6 @@ public final class JGroupsMembership implements Membership {
             }
           }
         }
-      }
-      if (node == null) {
-        node = NameCache.get(address);
       }
       if (node != null) {
         result.computeIfAbsent(node, k -> new HashSet<>()).addAll(macs);
@@ -179,8 +286,8 @@ public final class JGroupsMembership implements Membership {
   }
 
   @Override
-  public java.util.Optional<String> speakerOf(Mac mac) {
-    return java.util.Optional.ofNullable(everSeen.get(mac));
+  public Optional<String> speakerOf(Mac mac) {
+    return Optional.ofNullable(everSeen.get(mac));
   }
 
   @Override
@@ -193,6 +300,8 @@ public final class JGroupsMembership implements Membership {
     if (channel != null) {
       channel.close();
       channel = null;
+      seal = null;
+      discovery = null;
     }
     members = Map.of(settings.nodeName(), Set.copyOf(localMacs));
   }

@@ -35,6 +35,30 @@ public interface Membership extends AutoCloseable {
   java.util.Optional<String> speakerOf(Mac mac);
 
   /**
+   * The peers (node names, as they claim) whose membership traffic this speaker refused recently
+   * because it could not be authenticated, not counting current members. Together with the size of
+   * {@link #members()} this tells whether this speaker is the one with the wrong key.
+   *
+   * @return names, sorted
+   */
+  Set<String> refusedBy();
+
+  /**
+   * Replaces the addresses contacted on every discovery round (Nodes come and go).
+   *
+   * @param seeds the other speakers' membership addresses
+   */
+  void seeds(java.util.List<java.net.InetSocketAddress> seeds);
+
+  /**
+   * Replaces the membership keys without leaving the group (key rotation).
+   *
+   * @param keyring the new keys
+   * @throws IllegalStateException if this membership runs without keys
+   */
+  void rekey(Keyring keyring);
+
+  /**
    * Leaves the group; the others notice at once instead of waiting for the failure detector. {@link
    * #start(Runnable)} may be called again afterwards to rejoin.
    */

@@ -19,6 +19,8 @@ import java.lang.invoke.VarHandle;
 // Native access is the point of this class; the JVM runs with --enable-native-access.
 @SuppressWarnings("restricted")
 final class Libc {
+  static final int AF_NETLINK = 16;
+  static final int NETLINK_ROUTE = 0;
   static final int AF_PACKET = 17;
   static final int SOCK_RAW = 3;
   static final int SOCK_CLOEXEC = 0x80000;
@@ -61,6 +63,9 @@ final class Libc {
 
   /** {@code struct sockaddr_ll}, 20 bytes. */
   static final int SOCKADDR_LL_SIZE = 20;
+
+  /** {@code struct sockaddr_nl}, 12 bytes. */
+  static final int SOCKADDR_NL_SIZE = 12;
 
   /** {@code struct packet_mreq}, 16 bytes. */
   static final int PACKET_MREQ_SIZE = 16;

@@ -19,7 +19,7 @@ import java.util.Optional;
  * not enslaved to a bond or bridge (the master answers instead), and not one of the virtual
  * interfaces container networking creates ({@link #VIRTUAL_PREFIXES}: pod veths, CNI bridges and
  * tunnels, where a VIP must never be answered). {@code --interfaces} names interfaces explicitly.
- * Interfaces are chosen once at start.
+ * The speaker re-reads the interfaces whenever the kernel reports a change ({@link LinkMonitor}).
  */
 public final class Links {
   /** Name prefixes skipped by default (CNI, container runtimes, tunnels, kube-proxy). */
@@ -65,6 +65,28 @@ public final class Links {
       throw new UncheckedIOException(e);
     }
     result.sort((a, b) -> a.name().compareTo(b.name()));
+    return result;
+  }
+
+  /**
+   * The interfaces to answer on right now.
+   *
+   * @param names the configured names; empty means every eligible interface
+   * @return the usable ones; named interfaces that are missing or unusable are left out (they may
+   *     appear later)
+   */
+  public List<Link> select(List<String> names) {
+    if (names.isEmpty()) {
+      return eligible();
+    }
+    List<Link> result = new ArrayList<>();
+    for (String name : names) {
+      try {
+        result.add(require(name));
+      } catch (IllegalArgumentException e) {
+        // not there (yet), or not usable right now
+      }
+    }
     return result;
   }
 

@@ -139,4 +139,44 @@ class ElectionTest {
       assertThat(Election.wonBy(result, node)).hasSizeBetween(8, 35);
     }
   }
+
+  static NodeInfo labelled(String name, String rack) {
+    return new NodeInfo(name, false, false, List.of(), Map.of("rack", rack));
+  }
+
+  @Test
+  void anAddressIsElectedOnlyAmongNodesItsAdvertisementsAllowAndGetsTheirInterfaces() {
+    List<NodeInfo> nodes = List.of(labelled("n1", "a"), labelled("n2", "b"), labelled("n3", "b"));
+    Advertisement.Valid rackB = AdvertisementsTest.valid("rack-b", AdvertisementsTest.spec(null, null,
+        List.of(AdvertisementsTest.labels("rack", "b")), List.of("vlan100")));
+    Advertisement.Valid everywhereEth0 = AdvertisementsTest.valid("eth0", AdvertisementsTest.spec(
+        null, null, null, List.of("eth0")));
+    PoolInfo pool = new PoolInfo("p", Map.of(), List.of(AddressBlock.parse("192.0.2.0/24")));
+
+    for (int i = 0; i < 20; i++) {
+      InetAddress vip = InetAddress.ofLiteral("192.0.2." + (100 + i));
+      Assignment onlyRackB = Election.elect(nodes, List.of(cluster("s", vip)), ALL_LIVE,
+          Advertisements.rules(List.of(pool), List.of(rackB), Set.of())).get(vip);
+      assertThat(onlyRackB.candidates()).containsExactlyInAnyOrder("n2", "n3");
+      assertThat(onlyRackB.owner()).contains(expectedWinner(vip, List.of("n2", "n3")));
+      assertThat(onlyRackB.interfaces()).containsExactly("vlan100");
+
+      Assignment both = Election.elect(nodes, List.of(cluster("s", vip)), ALL_LIVE,
+          Advertisements.rules(List.of(pool), List.of(rackB, everywhereEth0), Set.of())).get(vip);
+      String owner = both.owner().orElseThrow();
+      assertThat(both.interfaces()).isEqualTo(owner.equals("n1") ? Set.of("eth0") : Set.of("eth0", "vlan100"));
+    }
+  }
+
+  @Test
+  void anAddressNoAdvertisementCoversIsNotElectedAtAll() {
+    PoolInfo pool = new PoolInfo("p", Map.of(), List.of(AddressBlock.parse("192.0.2.0/24")));
+    Advertisement.Valid otherPool = AdvertisementsTest.valid("other", AdvertisementsTest.spec(
+        List.of("q"), null, null, null));
+
+    Map<InetAddress, Assignment> result = Election.elect(NODES, List.of(cluster("s", VIP)), ALL_LIVE,
+        Advertisements.rules(List.of(pool), List.of(otherPool), Set.of()));
+
+    assertThat(result).isEmpty();
+  }
 }

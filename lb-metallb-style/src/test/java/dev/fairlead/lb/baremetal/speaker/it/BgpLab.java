@@ -57,6 +57,7 @@ final class BgpLab implements AutoCloseable {
     try {
       logs = Files.createDirectories(Path.of("target", "bgp-it", net.prefix));
       cluster = new MockCluster(net.apiAddress(), logs);
+      cluster.membershipSecret(MockCluster.SECRET, Map.of("key", MockCluster.newKey()));
       for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type : List.of(
           BGPPeer.class, BGPAdvertisement.class, BFDProfile.class)) {
         cluster.server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
@@ -229,6 +230,7 @@ final class BgpLab implements AutoCloseable {
             "-cp", System.getProperty("java.class.path"), "dev.fairlead.controller.cli.Fairlead",
             "speaker", "--node-name", node, "--interfaces", "eth0",
             "--metrics-port", String.valueOf(SpeakerProcess.METRICS_PORT),
+            "--membership-secret=default/" + MockCluster.SECRET,
             "--kubeconfig", cluster.kubeconfig.toString())));
   }
 

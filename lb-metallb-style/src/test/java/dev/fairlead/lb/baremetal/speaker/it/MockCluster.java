@@ -1,48 +1,44 @@
 package dev.fairlead.lb.baremetal.speaker.it;
 
+import dev.fairlead.kube.fake.FakeApiServer;
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
 import dev.fairlead.lb.baremetal.crd.IPAddressPoolSpec;
+import dev.fairlead.lb.baremetal.crd.L2Advertisement;
+import dev.fairlead.lb.baremetal.crd.L2AdvertisementSpec;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The fabric8 mock API server in CRUD mode, listening on the bridge so the speakers in the node
- * namespaces reach it; the test plays the controller (it writes Service status IPs) and the
- * endpoint controller (EndpointSlices).
+ * The shared fake API server ({@code kube-fake}), listening on the bridge so the speakers in the
+ * node namespaces reach it; the test plays the controller (it writes Service status IPs) and the
+ * endpoint controller (EndpointSlices), and reads what the speakers write (events, status).
  */
 final class MockCluster implements AutoCloseable {
-  final KubernetesMockServer server;
+  final FakeApiServer server;
   final KubernetesClient client;
   final Path kubeconfig;
   final String url;
 
   MockCluster(String listenAddress, Path dir) {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(IPAddressPool.class));
-    int port = freePort();
-    server.init(InetAddress.ofLiteral(listenAddress), port);
-    client = server.createClient();
-    url = "http://" + listenAddress + ":" + port;
+    server = FakeApiServer.start(InetAddress.ofLiteral(listenAddress), 0, true);
+    client = server.client();
+    url = "http://" + listenAddress + ":" + server.port();
     kubeconfig = dir.resolve("kubeconfig");
     try {
       Files.writeString(kubeconfig, """
@@ -69,20 +65,33 @@ final class MockCluster implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   void node(String name, String internalIp) {
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
         .addToLabels("kubernetes.io/hostname", name).endMetadata()
         .withNewStatus().addNewAddress().withType("InternalIP").withAddress(internalIp).endAddress()
         .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build())
         .create();
+  }
+
+  /** The membership Secret the speakers read (namespace default). */
+  static final String SECRET = "fairlead-speaker-membership";
+
+  /** Creates or replaces a membership Secret with these entries (entry name to key text). */
+  void membershipSecret(String name, Map<String, String> entries) {
+    client.secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata()
+        .withName(name).withNamespace("default").endMetadata().withStringData(entries).build())
+        .createOr(op -> op.update());
+  }
+
+  /** A new random key, as the speaker-key Job makes them. */
+  static String newKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
+  }
+
+  void deleteNode(String name) {
+    client.nodes().withName(name).delete();
   }
 
   void pool(String name, String... addresses) {
@@ -92,6 +101,44 @@ final class MockCluster implements AutoCloseable {
     spec.setAddresses(List.of(addresses));
     pool.setSpec(spec);
     client.resources(IPAddressPool.class).resource(pool).create();
+  }
+
+  /**
+   * Creates an L2Advertisement; each node name becomes a {@code kubernetes.io/hostname} selector
+   * (a name that is no valid label value makes the advertisement invalid, on purpose).
+   */
+  void l2Advertisement(String name, List<String> pools, List<String> nodes, List<String> interfaces) {
+    L2Advertisement ad = new L2Advertisement();
+    ad.getMetadata().setName(name);
+    L2AdvertisementSpec spec = new L2AdvertisementSpec();
+    spec.setIpAddressPools(pools);
+    spec.setNodeSelectors(nodes.stream().map(n -> n.contains(" ")
+        ? new LabelSelectorBuilder().addToMatchLabels(n, "x").build()
+        : new LabelSelectorBuilder().addToMatchLabels("kubernetes.io/hostname", n).build()).toList());
+    spec.setInterfaces(interfaces);
+    ad.setSpec(spec);
+    client.resources(L2Advertisement.class).resource(ad).create();
+  }
+
+  void deleteL2Advertisement(String name) {
+    client.resources(L2Advertisement.class).withName(name).delete();
+  }
+
+  /** The Valid condition as "status: message", or empty. */
+  Optional<String> l2AdvertisementCondition(String name) {
+    L2Advertisement ad = client.resources(L2Advertisement.class).withName(name).get();
+    if (ad == null || ad.getStatus() == null) {
+      return Optional.empty();
+    }
+    return ad.getStatus().getConditions().stream().filter(c -> "Valid".equals(c.getType()))
+        .map(c -> c.getStatus() + ": " + c.getMessage()).findFirst();
+  }
+
+  List<Event> l2AdvertisementEvents(String name) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(e -> e.getInvolvedObject() != null && "L2Advertisement".equals(e.getInvolvedObject().getKind())
+            && name.equals(e.getInvolvedObject().getName()))
+        .toList();
   }
 
   /** A LoadBalancer Service whose status already carries {@code ips} (what IPAM would write). */
@@ -135,7 +182,6 @@ final class MockCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
-    server.destroy();
+    server.close();
   }
 }

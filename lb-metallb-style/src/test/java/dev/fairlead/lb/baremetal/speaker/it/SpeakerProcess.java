@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * One {@code fairlead speaker} JVM inside a node namespace, started the way the launcher does
- * ({@code dev.fairlead.controller.cli.Fairlead speaker ...}) on this test's class path.
+ * ({@code dev.fairlead.controller.cli.Fairlead speaker ...}) on this test's class path: every
+ * eligible interface (the node's {@code eth0}, and whatever a test adds), membership keys from
+ * {@link MockCluster#SECRET} unless the extra arguments say otherwise.
  */
 final class SpeakerProcess {
   static final int METRICS_PORT = 7472;
@@ -34,12 +36,24 @@ final class SpeakerProcess {
   private Process process;
 
   SpeakerProcess(Topology topology, MockCluster cluster, String node, Path logDir, String... extraArgs) {
+    this(topology, cluster, node, node, logDir, extraArgs);
+  }
+
+  /**
+   * A speaker in the namespace of topology node {@code host} that calls itself {@code node}.
+   */
+  SpeakerProcess(Topology topology, MockCluster cluster, String host, String node, Path logDir,
+      String... extraArgs) {
     this.topology = topology;
     this.node = node;
-    this.namespace = topology.nodeNamespaces.get(node);
-    this.address = topology.nodeV4.get(node);
+    this.namespace = topology.nodeNamespaces.get(host);
+    this.address = topology.nodeV4.get(host);
     this.log = logDir.resolve("speaker-" + node + ".log");
     List<String> args = new ArrayList<>(List.of("--kubeconfig", cluster.kubeconfig.toString()));
+    if (List.of(extraArgs).stream().noneMatch(a -> a.startsWith("--membership-secret")
+        || a.equals("--insecure-membership"))) {
+      args.add("--membership-secret=default/" + MockCluster.SECRET);
+    }
     args.addAll(List.of(extraArgs));
     this.extraArgs = args;
   }
@@ -54,7 +68,7 @@ final class SpeakerProcess {
         "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"),
         "dev.fairlead.controller.cli.Fairlead", "speaker",
-        "--node-name", node, "--interfaces", "eth0", "--metrics-port", String.valueOf(METRICS_PORT)));
+        "--node-name", node, "--metrics-port", String.valueOf(METRICS_PORT)));
     cmd.addAll(extraArgs);
     try {
       Files.writeString(log, "---- start " + java.time.Instant.now() + "\n",

@@ -37,19 +37,38 @@ final class Topology implements AutoCloseable {
   final Map<String, String> nodeV6 = new LinkedHashMap<>();
   final Map<String, String> nodeMacs = new LinkedHashMap<>();
   private final List<String> namespaces = new ArrayList<>();
+  private final List<String> nftTables = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
   private String vipDevice = "lo";
   private final Thread cleanupHook = new Thread(this::cleanUp, "topology-cleanup");
 
-  /** Skips the calling test class, with the reason, where namespaces cannot be created. */
-  static void assumeAvailable() {
-    Assumptions.assumeTrue(Shell.has("ip"), "skipped: 'ip' (iproute2) is not installed");
-    Assumptions.assumeTrue(Shell.root(), "skipped: network namespaces and raw sockets need root");
-    for (String tool : List.of("arping", "ndisc6", "nc", "python3")) {
-      Assumptions.assumeTrue(Shell.has(tool), "skipped: '" + tool + "' is not installed");
+  /**
+   * Why namespaces cannot be used here, if they cannot: the caller skips each test with this
+   * reason (so the report counts them as skipped, with the reason, rather than showing no tests).
+   */
+  static java.util.Optional<String> unavailable() {
+    if (!Shell.has("ip")) {
+      return java.util.Optional.of("skipped: 'ip' (iproute2) is not installed");
+    }
+    if (!Shell.root()) {
+      return java.util.Optional.of("skipped: network namespaces and raw sockets need root");
+    }
+    for (String tool : List.of("arping", "ndisc6", "nc", "python3", "nft")) {
+      if (!Shell.has(tool)) {
+        return java.util.Optional.of("skipped: '" + tool + "' is not installed (.ci/run installs it)");
+      }
     }
     Shell.Result probe = Shell.quiet("ip", "netns", "list");
-    Assumptions.assumeTrue(probe.ok(), "skipped: 'ip netns' does not work here: " + probe.output());
+    if (!probe.ok()) {
+      return java.util.Optional.of("skipped: 'ip netns' does not work here: " + probe.output());
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Skips the calling test, with the reason, where namespaces cannot be created. */
+  static void assumeAvailable(java.util.Optional<String> unavailable) {
+    unavailable.ifPresent(reason -> System.err.println("[SpeakerNetnsIT] " + reason));
+    Assumptions.assumeTrue(unavailable.isEmpty(), unavailable.orElse(""));
   }
 
   Topology(int nodes) {
@@ -195,6 +214,61 @@ final class Topology implements AutoCloseable {
     }
   }
 
+  /**
+   * Partitions the bridge: every frame it would forward between {@code node}'s port and the ports
+   * of {@code others} is dropped, both ways (nftables, bridge family); the client still reaches
+   * every node, so it sees both sides of a split brain.
+   *
+   * @return the nftables table to pass to {@link #heal(String)}
+   */
+  synchronized String partition(String node, List<String> others) {
+    String table = prefix + "part";
+    must("nft", "add", "table", "bridge", table);
+    nftTables.add(table);
+    must("nft", "add", "chain", "bridge", table, "forward_filter",
+        "{ type filter hook forward priority 0 ; policy accept ; }");
+    for (String other : others) {
+      must("nft", "add", "rule", "bridge", table, "forward_filter", "iifname", outerLink(node),
+          "oifname", outerLink(other), "drop");
+      must("nft", "add", "rule", "bridge", table, "forward_filter", "iifname", outerLink(other),
+          "oifname", outerLink(node), "drop");
+    }
+    return table;
+  }
+
+  /** Removes a partition made by {@link #partition}. */
+  synchronized void heal(String table) {
+    must("nft", "delete", "table", "bridge", table);
+    nftTables.remove(table);
+  }
+
+  /**
+   * Adds an interface to a node while its speaker runs: a macvlan on {@code eth0} (same segment,
+   * its own MAC), the closest thing to a VLAN interface on kernels without 802.1Q support.
+   *
+   * @return the new interface's MAC
+   */
+  String addInterface(String node, String name) {
+    String ns = nodeNamespaces.get(node);
+    exec(ns, "ip", "link", "add", name, "link", "eth0", "type", "macvlan", "mode", "bridge");
+    exec(ns, "sysctl", "-qw", "net.ipv6.conf." + name + ".accept_dad=0");
+    exec(ns, "ip", "link", "set", name, "up");
+    return exec(ns, "cat", "/sys/class/net/" + name + "/address").strip();
+  }
+
+  /** Removes a node's interface if it exists. */
+  void removeInterface(String node, String name) {
+    tryExec(10, nodeNamespaces.get(node), "ip", "link", "del", name);
+  }
+
+  /** Renames a node's interface (it has to go down for that, and comes back up). */
+  void renameInterface(String node, String from, String to) {
+    String ns = nodeNamespaces.get(node);
+    exec(ns, "ip", "link", "set", from, "down");
+    exec(ns, "ip", "link", "set", from, "name", to);
+    exec(ns, "ip", "link", "set", to, "up");
+  }
+
   /** Which node has this MAC. */
   String nodeOfMac(String mac) {
     return nodeMacs.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(mac))
@@ -213,6 +287,10 @@ final class Topology implements AutoCloseable {
       }
     }
     processes.clear();
+    for (String table : nftTables) {
+      quiet("nft", "delete", "table", "bridge", table);
+    }
+    nftTables.clear();
     for (String ns : namespaces) {
       quiet("ip", "netns", "del", ns); // also removes the veth pairs
     }
