@@ -1,6 +1,8 @@
 package dev.fairlead.sandbox;
 
 import dev.fairlead.controller.cli.CliException;
+import dev.fairlead.controller.cli.LoggingOptions;
+import dev.fairlead.controller.cli.ProviderOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,6 +25,8 @@ import picocli.CommandLine.Spec;
       "Run an embedded Kubernetes API with seeded Nodes and the real controller, until Ctrl-C.",
       "Point kubectl at the kubeconfig it writes, create a Service of type LoadBalancer and watch"
           + " it get an address.",
+      "--provider defaults to baremetal (no external dependency); aws needs --provider-config with"
+          + " an emulator endpoint; gcp and azure when installed.",
       "Configuration errors (bad flag, unknown provider, port taken) exit with code 2."
     })
 public final class SandboxCommand implements Callable<Integer> {
@@ -29,14 +34,9 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--provider", paramLabel = "NAME", defaultValue = "baremetal",
-      description = "baremetal (default, no external dependency), aws (needs --provider-config with an"
-          + " emulator endpoint), gcp or azure (when installed).")
-  String provider;
+  @Mixin ProviderOptions provider;
 
-  @Option(names = "--provider-config", paramLabel = "FILE",
-      description = "YAML file with the provider's settings (as for 'fairlead controller').")
-  Path providerConfig;
+  @Mixin LoggingOptions logging;
 
   @Option(names = "--nodes", paramLabel = "N", defaultValue = "3",
       description = "Nodes to seed, 0 allowed (default: ${DEFAULT-VALUE}).")
@@ -59,11 +59,12 @@ public final class SandboxCommand implements Callable<Integer> {
     if (nodes < 0 || nodes > 1000) {
       throw new CliException("--nodes must be between 0 and 1000, got " + nodes);
     }
+    logging.apply();
     HostPort address = HostPort.parse(listen);
     Path kubeconfig = kubeconfigOut != null ? kubeconfigOut
         : Path.of(System.getProperty("user.home"), ".fairlead", "sandbox", "kubeconfig");
-    SandboxOptions options = new SandboxOptions(provider, providerConfig, nodes, address.host(), address.port(),
-        kubeconfig, !noDefaultPool);
+    SandboxOptions options = new SandboxOptions(provider.name(Sandbox.BAREMETAL), provider.configFile(),
+        nodes, address.host(), address.port(), kubeconfig, !noDefaultPool);
     PrintWriter out = spec.commandLine().getOut();
     Sandbox sandbox = Sandbox.start(options);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -9,7 +9,6 @@ import dev.fairlead.lb.tck.memory.InMemoryCloud;
 import dev.fairlead.lb.tck.memory.InMemoryProviderFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.util.Map;
 
 /** The shared {@link ControllerHarness} with the in-memory provider. */
 final class InMemoryController {
@@ -31,8 +30,8 @@ final class InMemoryController {
                     settings.clusterName(),
                     ProviderSettings.empty(),
                     Clock.systemUTC(),
-                    ApiCallListener.NONE,
-                    Map.of(InMemoryCloud.class, cloud))),
+                    ApiCallListener.NONE),
+                cloud),
         settings);
   }
 }

@@ -5,7 +5,7 @@ import static dev.fairlead.kube.fake.KubeFixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fairlead.controller.model.ServiceEligibility;
+import dev.fairlead.kube.vocabulary.ServiceEligibility;
 import dev.fairlead.controller.runtime.ControllerSettings;
 import dev.fairlead.controller.testing.ControllerHarness;
 import dev.fairlead.kube.fake.FakeApiServer;

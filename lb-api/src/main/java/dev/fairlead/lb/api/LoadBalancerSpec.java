@@ -22,7 +22,10 @@ import java.util.stream.Collectors;
  * @param sourceRanges client networks allowed in; empty means everyone
  * @param trafficPolicy the external traffic policy
  * @param ipFamilies the Service's IP families, primary first; one or two, no repeats
- * @param annotations the Service's annotations; each provider reads only its documented keys
+ * @param labels the Service's labels that the provider reads (see {@link
+ *     LoadBalancerProvider#metadataUse()}; none by default)
+ * @param annotations the Service's annotations that the provider reads (all by default); each
+ *     provider reads only its documented keys
  */
 public record LoadBalancerSpec(
     ServiceKey service,
@@ -32,6 +35,7 @@ public record LoadBalancerSpec(
     List<Cidr> sourceRanges,
     TrafficPolicy trafficPolicy,
     List<IpFamily> ipFamilies,
+    Map<String, String> labels,
     Map<String, String> annotations) {
 
   /** Validates and copies every collection, so no caller can change a spec after the fact. */
@@ -43,6 +47,7 @@ public record LoadBalancerSpec(
     sourceRanges = List.copyOf(sourceRanges);
     Objects.requireNonNull(trafficPolicy, "trafficPolicy");
     ipFamilies = List.copyOf(ipFamilies);
+    labels = Map.copyOf(labels);
     annotations = Map.copyOf(annotations);
 
     if (ports.isEmpty()) {
@@ -65,11 +70,36 @@ public record LoadBalancerSpec(
       if (!ipFamilies.contains(IpFamily.of(address))) {
         throw new IllegalArgumentException(
             "requested address "
-                + address.getHostAddress()
+                + IpLiteral.format(address)
                 + " is not of the Service's IP families "
                 + ipFamilies);
       }
     }
+  }
+
+  /**
+   * A spec without labels, as before labels were part of the spec.
+   *
+   * @param service the Service
+   * @param ports the ports to serve
+   * @param backends the nodes to forward to
+   * @param requestedAddresses addresses the Service asks for
+   * @param sourceRanges client networks allowed in
+   * @param trafficPolicy the external traffic policy
+   * @param ipFamilies the Service's IP families
+   * @param annotations the Service's annotations
+   */
+  public LoadBalancerSpec(
+      ServiceKey service,
+      List<PortMapping> ports,
+      List<BackendNode> backends,
+      List<InetAddress> requestedAddresses,
+      List<Cidr> sourceRanges,
+      TrafficPolicy trafficPolicy,
+      List<IpFamily> ipFamilies,
+      Map<String, String> annotations) {
+    this(service, ports, backends, requestedAddresses, sourceRanges, trafficPolicy, ipFamilies,
+        Map.of(), annotations);
   }
 
   /**
@@ -87,6 +117,7 @@ public record LoadBalancerSpec(
         sourceRanges,
         trafficPolicy,
         ipFamilies,
+        labels,
         annotations);
   }
 
@@ -108,6 +139,16 @@ public record LoadBalancerSpec(
    */
   public Set<Protocol> protocols() {
     return ports.stream().map(PortMapping::protocol).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * One label, if present (and read by the provider).
+   *
+   * @param key the label key
+   * @return the value
+   */
+  public Optional<String> label(String key) {
+    return Optional.ofNullable(labels.get(key));
   }
 
   /**

@@ -38,7 +38,7 @@ class AwsProviderConformanceIT extends LoadBalancerProviderContract {
   @Override
   protected ProviderContext context(String clusterName) {
     return new ProviderContext(
-        clusterName, moto.settings(Map.of()), Clock.systemUTC(), ApiCallListener.NONE, Map.of());
+        clusterName, moto.settings(Map.of()), Clock.systemUTC(), ApiCallListener.NONE);
   }
 
   @Override

@@ -28,7 +28,7 @@ final class ControllerOnMoto {
         new AwsProviderFactory()
             .create(
                 new ProviderContext(
-                    CLUSTER, settings, Clock.systemUTC(), ApiCallListener.NONE, Map.of())),
+                    CLUSTER, settings, Clock.systemUTC(), ApiCallListener.NONE)),
         ControllerHarness.fastSettings("aws", identity));
   }
 

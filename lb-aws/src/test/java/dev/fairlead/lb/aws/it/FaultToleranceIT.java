@@ -71,8 +71,7 @@ class FaultToleranceIT {
                     CLUSTER,
                     ProviderSettingsFor.proxy(),
                     Clock.systemUTC(),
-                    ApiCallListener.NONE,
-                    Map.of()));
+                    ApiCallListener.NONE));
     provider.recover(Map.of());
     return provider;
   }

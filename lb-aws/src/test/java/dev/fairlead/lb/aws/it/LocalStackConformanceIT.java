@@ -116,8 +116,7 @@ class LocalStackConformanceIT extends LoadBalancerProviderContract {
                 "driftCheck",
                 "false")),
         Clock.systemUTC(),
-        ApiCallListener.NONE,
-        Map.of());
+        ApiCallListener.NONE);
   }
 
   @Override

@@ -64,8 +64,7 @@ class NlbBehaviourIT {
                     CLUSTER,
                     moto.settings(Map.of()),
                     Clock.systemUTC(),
-                    ApiCallListener.NONE,
-                    Map.of()));
+                    ApiCallListener.NONE));
     provider.recover(Map.of());
   }
 
@@ -162,8 +161,7 @@ class NlbBehaviourIT {
                     CLUSTER,
                     moto.settings(Map.of()),
                     Clock.systemUTC(),
-                    (operation, outcome, duration) -> reported.add(operation + ":" + outcome),
-                    Map.of()))) {
+                    (operation, outcome, duration) -> reported.add(operation + ":" + outcome)))) {
       moto.startRecording();
       counted.recover(Map.of());
       LoadBalancerSpec spec = spec(Map.of(), tcp(80, 30080));
@@ -461,8 +459,7 @@ class NlbBehaviourIT {
                     CLUSTER,
                     moto.settings(Map.of("driftCheck", "true", "driftCheckInterval", "100ms")),
                     Clock.systemUTC(),
-                    ApiCallListener.NONE,
-                    Map.of()));
+                    ApiCallListener.NONE));
     provider.recover(Map.of());
     LoadBalancerSpec spec = spec(Map.of(), tcp(80, 30080), tcp(443, 30443));
     String lb = lbArn(provider.ensure(spec));
@@ -524,7 +521,7 @@ class NlbBehaviourIT {
     return new AwsProviderFactory()
         .create(
             new ProviderContext(
-                CLUSTER, moto.settings(extra), Clock.systemUTC(), ApiCallListener.NONE, Map.of()));
+                CLUSTER, moto.settings(extra), Clock.systemUTC(), ApiCallListener.NONE));
   }
 
   @Test
@@ -543,8 +540,7 @@ class NlbBehaviourIT {
                     CLUSTER,
                     moto.settings(Map.of()),
                     Clock.systemUTC(),
-                    ApiCallListener.NONE,
-                    Map.of()));
+                    ApiCallListener.NONE));
     Map<ServiceKey, LoadBalancerStatus> published = new HashMap<>();
     published.put(spec.service(), status);
     provider.recover(published);

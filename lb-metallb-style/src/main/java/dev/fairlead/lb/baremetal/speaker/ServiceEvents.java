@@ -1,5 +1,6 @@
 package dev.fairlead.lb.baremetal.speaker;
 
+import dev.fairlead.kube.vocabulary.EventReasons;
 import dev.fairlead.lb.baremetal.speaker.election.Addresses;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
 import dev.fairlead.lb.baremetal.speaker.packet.Mac;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * background; an API failure only costs the event.
  */
 final class ServiceEvents implements Announcer.Observer, AutoCloseable {
-  static final String CONFLICT = "AddressConflict";
-  static final String ANNOUNCING = "Announcing";
+  static final String CONFLICT = EventReasons.ADDRESS_CONFLICT;
+  static final String ANNOUNCING = EventReasons.ANNOUNCING;
   private static final Logger LOG = LoggerFactory.getLogger(ServiceEvents.class);
 
   private final KubernetesClient client;

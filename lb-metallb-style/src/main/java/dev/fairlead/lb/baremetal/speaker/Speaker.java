@@ -2,7 +2,6 @@ package dev.fairlead.lb.baremetal.speaker;
 
 import dev.fairlead.lb.baremetal.speaker.election.Addresses;
 import dev.fairlead.lb.baremetal.speaker.election.Assignment;
-import dev.fairlead.lb.baremetal.speaker.election.ClusterModel;
 import dev.fairlead.lb.baremetal.speaker.election.Election;
 import dev.fairlead.lb.baremetal.speaker.election.NodeInfo;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;

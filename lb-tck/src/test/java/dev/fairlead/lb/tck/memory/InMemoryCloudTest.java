@@ -379,7 +379,7 @@ class InMemoryCloudTest {
                 "east",
                 ProviderSettings.of(settings),
                 Clock.systemUTC(),
-                ApiCallListener.NONE,
-                Map.of(InMemoryCloud.class, cloud)));
+                ApiCallListener.NONE),
+            cloud);
   }
 }

@@ -1,9 +1,14 @@
-package dev.fairlead.lb.baremetal.speaker.election;
+package dev.fairlead.lb.baremetal.speaker;
 
+import dev.fairlead.kube.vocabulary.AddressRange;
+import dev.fairlead.kube.vocabulary.Nodes;
+import dev.fairlead.kube.vocabulary.ServiceEligibility;
+import dev.fairlead.kube.vocabulary.Services;
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import dev.fairlead.lb.baremetal.speaker.election.NodeInfo;
+import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
+import dev.fairlead.lb.baremetal.speaker.election.VipService;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -14,23 +19,20 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns the Kubernetes objects the speaker watches into the election's inputs. Pure, so it is
- * tested with plain objects.
+ * Turns the Kubernetes objects the speaker watches into the election's inputs, with the shared
+ * Kubernetes vocabulary, so the speaker announces from exactly the nodes the controller sends
+ * traffic to and reads pools with the IPAM's grammar. No I/O, so it is tested with plain objects.
  *
- * <p>A Service counts when it is {@code type: LoadBalancer}, not being deleted, has the speaker's
- * load-balancer class (none by default, like the controller), and has {@code
- * status.loadBalancer.ingress[].ip} values inside some {@code IPAddressPool}: only those addresses
- * are VIPs. Addresses outside every pool (another implementation's, or a typo) are never answered.
+ * <p>A Service counts when the controller would serve it ({@code type: LoadBalancer}, not being
+ * deleted, the speaker's load-balancer class) and has {@code status.loadBalancer.ingress[].ip}
+ * values inside some {@code IPAddressPool}: only those addresses are VIPs. Addresses outside every
+ * pool (another implementation's, or a typo) are never answered.
  */
 public final class ClusterModel {
-  /** The label that takes a node out of every load balancer. */
-  public static final String EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
-
   /** The label EndpointSlices carry with their Service's name. */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
@@ -45,20 +47,11 @@ public final class ClusterModel {
   public static List<NodeInfo> nodes(Collection<Node> nodes) {
     List<NodeInfo> result = new ArrayList<>();
     for (Node node : nodes) {
-      Map<String, String> labels = Optional.ofNullable(node.getMetadata().getLabels()).orElse(Map.of());
       boolean networkUnavailable = node.getStatus() != null && node.getStatus().getConditions() != null
           && node.getStatus().getConditions().stream()
               .anyMatch(c -> "NetworkUnavailable".equals(c.getType()) && "True".equals(c.getStatus()));
-      List<InetAddress> internal = new ArrayList<>();
-      if (node.getStatus() != null && node.getStatus().getAddresses() != null) {
-        for (NodeAddress address : node.getStatus().getAddresses()) {
-          if ("InternalIP".equals(address.getType())) {
-            parse(address.getAddress()).ifPresent(internal::add);
-          }
-        }
-      }
-      result.add(new NodeInfo(node.getMetadata().getName(), labels.containsKey(EXCLUDE_LABEL),
-          networkUnavailable, internal));
+      result.add(new NodeInfo(node.getMetadata().getName(), !Nodes.carriesTraffic(node),
+          networkUnavailable, Nodes.internalAddresses(node)));
     }
     return result;
   }
@@ -69,15 +62,15 @@ public final class ClusterModel {
    * @param pools the pools
    * @return all blocks
    */
-  public static List<AddressBlock> blocks(Collection<IPAddressPool> pools) {
-    List<AddressBlock> blocks = new ArrayList<>();
+  public static List<AddressRange> blocks(Collection<IPAddressPool> pools) {
+    List<AddressRange> blocks = new ArrayList<>();
     for (IPAddressPool pool : pools) {
       if (pool.getSpec() == null || pool.getSpec().getAddresses() == null) {
         continue;
       }
       for (String entry : pool.getSpec().getAddresses()) {
         try {
-          blocks.add(AddressBlock.parse(entry));
+          blocks.add(AddressRange.parse(entry));
         } catch (IllegalArgumentException e) {
           // The controller reports invalid pools; for the speaker the entry matches nothing.
         }
@@ -100,7 +93,8 @@ public final class ClusterModel {
       Collection<EndpointSlice> slices,
       Collection<IPAddressPool> pools,
       Optional<String> loadBalancerClass) {
-    List<AddressBlock> blocks = blocks(pools);
+    List<AddressRange> blocks = blocks(pools);
+    ServiceEligibility eligibility = new ServiceEligibility(loadBalancerClass);
     Map<String, Set<String>> readyNodes = new HashMap<>();
     for (EndpointSlice slice : slices) {
       Map<String, String> labels =
@@ -121,20 +115,12 @@ public final class ClusterModel {
     }
     List<VipService> result = new ArrayList<>();
     for (Service service : services) {
-      if (service.getSpec() == null || !"LoadBalancer".equals(service.getSpec().getType())
-          || service.getMetadata().getDeletionTimestamp() != null
-          || !Objects.equals(loadBalancerClass.orElse(null), service.getSpec().getLoadBalancerClass())
-          || service.getStatus() == null || service.getStatus().getLoadBalancer() == null
-          || service.getStatus().getLoadBalancer().getIngress() == null) {
+      if (!eligibility.wantsLoadBalancer(service)) {
         continue;
       }
-      List<InetAddress> vips = new ArrayList<>();
-      for (LoadBalancerIngress ingress : service.getStatus().getLoadBalancer().getIngress()) {
-        parse(ingress.getIp())
-            .filter(ip -> blocks.stream().anyMatch(b -> b.contains(ip)))
-            .filter(ip -> !vips.contains(ip))
-            .ifPresent(vips::add);
-      }
+      List<InetAddress> vips = Services.publishedAddresses(service).stream()
+          .filter(ip -> blocks.stream().anyMatch(b -> b.contains(ip)))
+          .toList();
       if (vips.isEmpty()) {
         continue;
       }
@@ -148,16 +134,4 @@ public final class ClusterModel {
     }
     return result;
   }
-
-  private static Optional<InetAddress> parse(String text) {
-    if (text == null || text.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(InetAddress.ofLiteral(text.strip()));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
-
 }

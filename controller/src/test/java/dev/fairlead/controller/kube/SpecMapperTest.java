@@ -1,7 +1,10 @@
-package dev.fairlead.controller.model;
+package dev.fairlead.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fairlead.controller.model.SpecMapping;
+import dev.fairlead.kube.vocabulary.RequestedAddresses;
+import dev.fairlead.lb.api.MetadataUse;
 import dev.fairlead.lb.api.BackendNode;
 import dev.fairlead.lb.api.Cidr;
 import dev.fairlead.lb.api.IpFamily;
@@ -55,14 +58,14 @@ class SpecMapperTest {
         Arguments.of("bad loadBalancerIP", (Consumer<Service>) s -> s.getSpec().setLoadBalancerIP("10.0.0"),
             "spec.loadBalancerIP", "'10.0.0' is not an IP address"),
         Arguments.of("v6 IP on v4 Service", (Consumer<Service>) s -> s.getSpec().setLoadBalancerIP("2001:db8::1"),
-            "spec.loadBalancerIP", "IPV6 but the Service's ipFamilies are [IPV4]"),
+            "spec.loadBalancerIP", "IPv6 but the Service's ipFamilies are [IPv4]"),
         Arguments.of("both IP fields", (Consumer<Service>) s -> {
               s.getSpec().setLoadBalancerIP("192.0.2.1");
-              s.getMetadata().setAnnotations(Map.of(SpecMapper.ADDRESSES_ANNOTATION, "192.0.2.2"));
-            }, "fairlead.dev/load-balancer-ips", "cannot be combined"),
+              s.getMetadata().setAnnotations(Map.of(RequestedAddresses.ANNOTATION, "192.0.2.2"));
+            }, "annotation fairlead.dev/load-balancer-ips", "cannot be combined"),
         Arguments.of("two v4 in annotation", (Consumer<Service>) s -> s.getMetadata().setAnnotations(
-                Map.of(SpecMapper.ADDRESSES_ANNOTATION, "192.0.2.1,192.0.2.2")),
-            "annotation fairlead.dev/load-balancer-ips", "more than one IPV4"),
+                Map.of(RequestedAddresses.ANNOTATION, "192.0.2.1,192.0.2.2")),
+            "annotation fairlead.dev/load-balancer-ips", "more than one IPv4"),
         Arguments.of("bad source range", (Consumer<Service>) s -> s.getSpec().setLoadBalancerSourceRanges(
                 List.of("203.0.113.0/24", "203.0.113.0/99")),
             "spec.loadBalancerSourceRanges[1]", "'203.0.113.0/99'"),
@@ -121,11 +124,11 @@ class SpecMapperTest {
       s.getSpec().setExternalTrafficPolicy("Local");
       s.getSpec().setHealthCheckNodePort(32000);
       s.getSpec().setLoadBalancerSourceRanges(List.of("203.0.113.9/24", "203.0.113.0/24"));
-      s.getMetadata().setAnnotations(Map.of(SpecMapper.ADDRESSES_ANNOTATION, "2001:db8::7, 192.0.2.7"));
+      s.getMetadata().setAnnotations(Map.of(RequestedAddresses.ANNOTATION, "2001:db8::7, 192.0.2.7"));
     }).spec();
     assertThat(spec.ports().get(0).protocol()).isEqualTo(Protocol.TCP);
     assertThat(spec.ipFamilies()).containsExactly(IpFamily.IPV6, IpFamily.IPV4);
-    assertThat(spec.trafficPolicy()).isEqualTo(new TrafficPolicy.Local(32000));
+    assertThat(spec.trafficPolicy()).isEqualTo(new TrafficPolicy.Local(32000, Map.of()));
     assertThat(spec.sourceRanges()).containsExactly(Cidr.parse("203.0.113.0/24")); // de-duplicated
     assertThat(spec.requestedAddresses()).containsExactly(
         InetAddress.ofLiteral("2001:db8::7"), InetAddress.ofLiteral("192.0.2.7"));
@@ -159,5 +162,38 @@ class SpecMapperTest {
       s.getSpec().setClusterIP("2001:db8::10");
     }).spec();
     assertThat(spec.ipFamilies()).containsExactly(IpFamily.IPV6);
+  }
+
+  @Test
+  void localTrafficCarriesThePodSelector() {
+    var spec = valid(s -> {
+      s.getSpec().setExternalTrafficPolicy("Local");
+      s.getSpec().setHealthCheckNodePort(32000);
+      s.getSpec().setSelector(Map.of("app", "web"));
+    }).spec();
+    assertThat(spec.trafficPolicy()).isEqualTo(new TrafficPolicy.Local(32000, Map.of("app", "web")));
+  }
+
+  @Test
+  void theSpecCarriesOnlyTheMetadataTheProviderReads() {
+    Service service = service(s -> {
+      s.getMetadata().setLabels(Map.of("tier", "edge", "app", "web"));
+      s.getMetadata().setAnnotations(Map.of("fairlead.dev/address-pool", "lab",
+          "kubectl.kubernetes.io/last-applied-configuration", "{}"));
+    });
+    var everything = ((SpecMapping.Valid) SpecMapper.map(service, NODES)).spec();
+    assertThat(everything.labels()).isEmpty();
+    assertThat(everything.annotations()).hasSize(2);
+    var bareMetal = ((SpecMapping.Valid) SpecMapper.map(service, NODES,
+        new MetadataUse(java.util.Set.of("fairlead.dev/"), java.util.Set.of("")))).spec();
+    assertThat(bareMetal.labels()).containsOnlyKeys("tier", "app");
+    assertThat(bareMetal.annotations()).containsOnlyKeys("fairlead.dev/address-pool");
+  }
+
+  @Test
+  void metallbRequestedAddressesAreReadToo() {
+    var spec = valid(s -> s.getMetadata().setAnnotations(
+        Map.of(RequestedAddresses.METALLB_ANNOTATION, "192.0.2.9"))).spec();
+    assertThat(spec.requestedAddresses()).containsExactly(InetAddress.ofLiteral("192.0.2.9"));
   }
 }

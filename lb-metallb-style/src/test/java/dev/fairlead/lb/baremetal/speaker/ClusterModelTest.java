@@ -1,9 +1,12 @@
-package dev.fairlead.lb.baremetal.speaker.election;
+package dev.fairlead.lb.baremetal.speaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fairlead.kube.vocabulary.Nodes;
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
 import dev.fairlead.lb.baremetal.crd.IPAddressPoolSpec;
+import dev.fairlead.lb.baremetal.speaker.election.NodeInfo;
+import dev.fairlead.lb.baremetal.speaker.election.VipService;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -86,7 +89,7 @@ class ClusterModelTest {
   @Test
   void nodesCarryExclusionNetworkConditionAndInternalIps() {
     Node excluded = new NodeBuilder().withNewMetadata().withName("n1")
-        .addToLabels(ClusterModel.EXCLUDE_LABEL, "").endMetadata().build();
+        .addToLabels(Nodes.EXCLUDE_LABEL, "").endMetadata().build();
     Node noNetwork = new NodeBuilder().withNewMetadata().withName("n2").endMetadata()
         .withNewStatus().addNewCondition().withType("NetworkUnavailable").withStatus("True").endCondition()
         .addNewAddress().withType("InternalIP").withAddress("192.0.2.12").endAddress()

@@ -1,5 +1,7 @@
-package dev.fairlead.controller.model;
+package dev.fairlead.controller.kube;
 
+import dev.fairlead.kube.vocabulary.Addresses;
+import dev.fairlead.kube.vocabulary.Services;
 import dev.fairlead.lb.api.IpLiteral;
 import dev.fairlead.lb.api.LoadBalancerStatus;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
@@ -51,7 +53,7 @@ public final class StatusMapper {
     List<LoadBalancerStatus.Ingress> entries = new java.util.ArrayList<>();
     for (LoadBalancerIngress entry : ingress) {
       if (entry.getIp() != null) {
-        BackendSelector.parseLiteral(entry.getIp())
+        Addresses.parse(entry.getIp())
             .map(
                 ip ->
                     new LoadBalancerStatus.Ip(
@@ -69,20 +71,6 @@ public final class StatusMapper {
   }
 
   /**
-   * The ingress list currently published on a Service.
-   *
-   * @param service the Service
-   * @return the entries, empty if none
-   */
-  public static List<LoadBalancerIngress> published(Service service) {
-    if (service.getStatus() == null || service.getStatus().getLoadBalancer() == null) {
-      return List.of();
-    }
-    List<LoadBalancerIngress> ingress = service.getStatus().getLoadBalancer().getIngress();
-    return ingress == null ? List.of() : ingress;
-  }
-
-  /**
    * Whether the Service already shows exactly this status (the controller then skips the patch).
    *
    * @param service the Service
@@ -90,7 +78,7 @@ public final class StatusMapper {
    * @return true if equal
    */
   public static boolean isPublished(Service service, List<LoadBalancerIngress> desired) {
-    return normalized(published(service)).equals(normalized(desired));
+    return normalized(Services.published(service)).equals(normalized(desired));
   }
 
   /** What an ingress entry means, ignoring serialization noise (absent vs empty lists). */

@@ -1,4 +1,4 @@
-package dev.fairlead.lb.baremetal.ipam;
+package dev.fairlead.kube.vocabulary;
 
 import java.util.List;
 import java.util.Map;
@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * A Kubernetes label selector ({@code matchLabels} and {@code matchExpressions} with {@code In},
- * {@code NotIn}, {@code Exists}, {@code DoesNotExist}), as a pure predicate.
+ * {@code NotIn}, {@code Exists}, {@code DoesNotExist}) as a value with a pure predicate; {@link
+ * Selectors#matcher} reads one from an object.
  *
  * @param matchLabels labels that must be equal
  * @param expressions requirements that must all hold

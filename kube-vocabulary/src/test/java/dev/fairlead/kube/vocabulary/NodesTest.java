@@ -1,4 +1,4 @@
-package dev.fairlead.controller.model;
+package dev.fairlead.kube.vocabulary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-class BackendSelectorTest {
+class NodesTest {
 
   static NodeBuilder node() {
     return new NodeBuilder()
@@ -28,25 +28,35 @@ class BackendSelectorTest {
   @CsvSource({"true, false", "TRUE, false", "false, true", "False, true", "'', false", "maybe, false"})
   void excludeLabelFollowsUpstreamParsing(String value, boolean included) {
     Node node = node().editMetadata()
-        .withLabels(Map.of(BackendSelector.EXCLUDE_LABEL, value)).endMetadata().build();
-    assertThat(BackendSelector.toBackend(node).isPresent()).isEqualTo(included);
+        .withLabels(Map.of(Nodes.EXCLUDE_LABEL, value)).endMetadata().build();
+    assertThat(Nodes.backend(node).isPresent()).isEqualTo(included);
   }
 
   @Test
   void deletingAndScaleDownTaintedNodesAreExcludedButNotReadyNodesAreNot() {
-    assertThat(BackendSelector.toBackend(node().build())).isPresent(); // NotReady stays in
-    assertThat(BackendSelector.toBackend(node().editMetadata()
+    assertThat(Nodes.backend(node().build())).isPresent(); // NotReady stays in
+    assertThat(Nodes.backend(node().editMetadata()
         .withDeletionTimestamp("2026-11-22T00:00:00Z").endMetadata().build())).isEmpty();
-    assertThat(BackendSelector.toBackend(node().editSpec().addNewTaint()
-        .withKey(BackendSelector.SCALE_DOWN_TAINT).withEffect("NoSchedule").endTaint()
+    assertThat(Nodes.backend(node().editSpec().addNewTaint()
+        .withKey(Nodes.SCALE_DOWN_TAINT).withEffect("NoSchedule").endTaint()
         .endSpec().build())).isEmpty();
   }
 
   @Test
   void backendCarriesProviderIdAndInternalAddressesFirst() {
-    var backend = BackendSelector.toBackend(node().build()).orElseThrow();
+    var backend = Nodes.backend(node().build()).orElseThrow();
     assertThat(backend.providerId()).isEqualTo("aws:///eu-west-1a/i-0abc");
     assertThat(backend.addresses()).containsExactly(
         InetAddress.ofLiteral("198.51.100.5"), InetAddress.ofLiteral("203.0.113.5"));
+  }
+
+  @Test
+  void theExclusionNamesItsCause() {
+    assertThat(Nodes.exclusion(node().editMetadata().withDeletionTimestamp("2026-11-22T00:00:00Z")
+        .endMetadata().build())).contains("being deleted");
+    assertThat(Nodes.exclusion(node().editMetadata().withLabels(Map.of(Nodes.EXCLUDE_LABEL, "yes"))
+        .endMetadata().build())).contains("labelled " + Nodes.EXCLUDE_LABEL);
+    assertThat(Nodes.exclusion(node().build())).isEmpty();
+    assertThat(Nodes.internalAddresses(node().build())).containsExactly(InetAddress.ofLiteral("198.51.100.5"));
   }
 }

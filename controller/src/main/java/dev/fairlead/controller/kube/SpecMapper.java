@@ -1,10 +1,15 @@
-package dev.fairlead.controller.model;
+package dev.fairlead.controller.kube;
 
+import dev.fairlead.controller.model.SpecMapping;
+import dev.fairlead.kube.vocabulary.Addresses;
+import dev.fairlead.kube.vocabulary.InvalidFieldException;
+import dev.fairlead.kube.vocabulary.RequestedAddresses;
+import dev.fairlead.kube.vocabulary.Services;
 import dev.fairlead.lb.api.BackendNode;
 import dev.fairlead.lb.api.Cidr;
 import dev.fairlead.lb.api.IpFamily;
-import dev.fairlead.lb.api.IpLiteral;
 import dev.fairlead.lb.api.LoadBalancerSpec;
+import dev.fairlead.lb.api.MetadataUse;
 import dev.fairlead.lb.api.PortMapping;
 import dev.fairlead.lb.api.Protocol;
 import dev.fairlead.lb.api.ServiceKey;
@@ -18,14 +23,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Maps a Service and the current backends to a provider-neutral {@link LoadBalancerSpec}. Pure:
- * no I/O, so every rule is covered by table-driven tests. Anything invalid is reported as the first
- * offending field, and the controller calls no provider for it.
+ * Maps a Service and the current backends to a provider-neutral {@link LoadBalancerSpec}, with
+ * the shared Kubernetes vocabulary for what the Service asks for. No I/O, so every rule is covered
+ * by table-driven tests. Anything invalid is reported as the first offending field, and the
+ * controller calls no provider for it. The spec carries only the annotations and labels the
+ * provider reads ({@link MetadataUse}), so other metadata changes reach no provider.
  */
 public final class SpecMapper {
-
-  /** Asks for several addresses (one per family for dual-stack), comma-separated. */
-  public static final String ADDRESSES_ANNOTATION = "fairlead.dev/load-balancer-ips";
 
   /** The upstream, provider-neutral source-ranges annotation, used when the spec field is empty. */
   public static final String SOURCE_RANGES_ANNOTATION =
@@ -33,15 +37,15 @@ public final class SpecMapper {
 
   private SpecMapper() {}
 
-  /** Thrown inside the mapper to stop at the first invalid field. */
-  private static final class InvalidField extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient SpecMapping.Invalid invalid;
-
-    InvalidField(String field, String reason) {
-      super(field + ": " + reason, null, false, false);
-      this.invalid = new SpecMapping.Invalid(field, reason);
-    }
+  /**
+   * Maps a Service for a provider that reads every annotation and no label.
+   *
+   * @param service a Service of type LoadBalancer
+   * @param backends the eligible nodes, sorted by name
+   * @return the spec, or the first invalid field
+   */
+  public static SpecMapping map(Service service, List<BackendNode> backends) {
+    return map(service, backends, MetadataUse.ALL_ANNOTATIONS);
   }
 
   /**
@@ -49,45 +53,47 @@ public final class SpecMapper {
    *
    * @param service a Service of type LoadBalancer
    * @param backends the eligible nodes, sorted by name
+   * @param metadata the annotations and labels the provider reads
    * @return the spec, or the first invalid field
    */
-  public static SpecMapping map(Service service, List<BackendNode> backends) {
+  public static SpecMapping map(Service service, List<BackendNode> backends, MetadataUse metadata) {
     try {
-      return new SpecMapping.Valid(toSpec(service, backends));
-    } catch (InvalidField e) {
-      return e.invalid;
+      return new SpecMapping.Valid(toSpec(service, backends, metadata));
+    } catch (InvalidFieldException e) {
+      return new SpecMapping.Invalid(e.field(), e.reason());
     }
   }
 
-  private static LoadBalancerSpec toSpec(Service service, List<BackendNode> backends) {
+  private static LoadBalancerSpec toSpec(
+      Service service, List<BackendNode> backends, MetadataUse metadata) {
     ServiceSpec spec = service.getSpec();
     if (spec == null) {
-      throw new InvalidField("spec", "is missing");
+      throw new InvalidFieldException("spec", "is missing");
     }
-    var metadata = service.getMetadata();
-    if (metadata.getUid() == null || metadata.getUid().isBlank()) {
-      throw new InvalidField("metadata.uid", "is not set");
+    String uid = service.getMetadata().getUid();
+    if (uid == null || uid.isBlank()) {
+      throw new InvalidFieldException("metadata.uid", "is not set");
     }
-    ServiceKey key = new ServiceKey(metadata.getNamespace(), metadata.getName(), metadata.getUid());
-    Map<String, String> annotations =
-        metadata.getAnnotations() == null ? Map.of() : metadata.getAnnotations();
+    ServiceKey key = Services.key(service);
+    Map<String, String> annotations = Services.annotations(service);
     List<IpFamily> families = ipFamilies(spec);
     List<PortMapping> ports = ports(spec);
-    List<InetAddress> requested = requestedAddresses(spec, annotations, families);
+    List<InetAddress> requested =
+        RequestedAddresses.of(spec.getLoadBalancerIP(), annotations, families);
     List<Cidr> sourceRanges = sourceRanges(spec, annotations);
-    TrafficPolicy policy = trafficPolicy(spec);
+    TrafficPolicy policy = trafficPolicy(service);
     try {
-      return new LoadBalancerSpec(
-          key, ports, backends, requested, sourceRanges, policy, families, annotations);
+      return new LoadBalancerSpec(key, ports, backends, requested, sourceRanges, policy, families,
+          metadata.labels(Services.labels(service)), metadata.annotations(annotations));
     } catch (IllegalArgumentException e) {
-      throw new InvalidField("spec", e.getMessage());
+      throw new InvalidFieldException("spec", e.getMessage());
     }
   }
 
   private static List<PortMapping> ports(ServiceSpec spec) {
     List<ServicePort> ports = spec.getPorts();
     if (ports == null || ports.isEmpty()) {
-      throw new InvalidField("spec.ports", "a LoadBalancer Service needs at least one port");
+      throw new InvalidFieldException("spec.ports", "a LoadBalancer Service needs at least one port");
     }
     boolean nodePortsOptional = Boolean.FALSE.equals(spec.getAllocateLoadBalancerNodePorts());
     List<PortMapping> result = new ArrayList<>(ports.size());
@@ -98,20 +104,20 @@ public final class SpecMapper {
       Protocol protocol = protocol(port.getProtocol(), field + ".protocol");
       Integer number = port.getPort();
       if (number == null || number < 1 || number > 65535) {
-        throw new InvalidField(field + ".port", "must be between 1 and 65535, got " + number);
+        throw new InvalidFieldException(field + ".port", "must be between 1 and 65535, got " + number);
       }
       Integer nodePort = port.getNodePort();
       if (nodePort == null || nodePort == 0) {
         if (!nodePortsOptional) {
-          throw new InvalidField(field + ".nodePort", "is not allocated");
+          throw new InvalidFieldException(field + ".nodePort", "is not allocated");
         }
         nodePort = 0;
       } else if (nodePort < 1 || nodePort > 65535) {
-        throw new InvalidField(field + ".nodePort", "must be between 1 and 65535, got " + nodePort);
+        throw new InvalidFieldException(field + ".nodePort", "must be between 1 and 65535, got " + nodePort);
       }
       String label = number + "/" + protocol;
       if (seen.contains(label)) {
-        throw new InvalidField(field, "port " + label + " is listed twice");
+        throw new InvalidFieldException(field, "port " + label + " is listed twice");
       }
       seen.add(label);
       result.add(
@@ -128,7 +134,7 @@ public final class SpecMapper {
       case "TCP" -> Protocol.TCP;
       case "UDP" -> Protocol.UDP;
       case "SCTP" -> Protocol.SCTP;
-      default -> throw new InvalidField(field, "'" + raw + "' is not TCP, UDP or SCTP");
+      default -> throw new InvalidFieldException(field, "'" + raw + "' is not TCP, UDP or SCTP");
     };
   }
 
@@ -137,7 +143,7 @@ public final class SpecMapper {
     if (raw == null || raw.isEmpty()) {
       // Older API servers leave ipFamilies empty; infer from the cluster IP, else IPv4.
       String clusterIp = spec.getClusterIP();
-      return BackendSelector.parseLiteral(clusterIp).map(IpFamily::of).map(List::of)
+      return Addresses.parse(clusterIp).map(IpFamily::of).map(List::of)
           .orElse(List.of(IpFamily.IPV4));
     }
     List<IpFamily> families = new ArrayList<>();
@@ -147,55 +153,15 @@ public final class SpecMapper {
             case "IPv4" -> IpFamily.IPV4;
             case "IPv6" -> IpFamily.IPV6;
             default ->
-                throw new InvalidField(
+                throw new InvalidFieldException(
                     "spec.ipFamilies[" + i + "]", "'" + raw.get(i) + "' is not IPv4 or IPv6");
           };
       if (families.contains(family)) {
-        throw new InvalidField("spec.ipFamilies[" + i + "]", "'" + raw.get(i) + "' is listed twice");
+        throw new InvalidFieldException("spec.ipFamilies[" + i + "]", "'" + raw.get(i) + "' is listed twice");
       }
       families.add(family);
     }
     return families;
-  }
-
-  private static List<InetAddress> requestedAddresses(
-      ServiceSpec spec, Map<String, String> annotations, List<IpFamily> families) {
-    String single = spec.getLoadBalancerIP();
-    String several = annotations.get(ADDRESSES_ANNOTATION);
-    boolean hasSingle = single != null && !single.isBlank();
-    if (hasSingle && several != null && !several.isBlank()) {
-      throw new InvalidField(
-          ADDRESSES_ANNOTATION, "cannot be combined with spec.loadBalancerIP; use one of them");
-    }
-    List<InetAddress> result = new ArrayList<>();
-    if (hasSingle) {
-      result.add(address(single, "spec.loadBalancerIP"));
-    } else if (several != null && !several.isBlank()) {
-      for (String part : several.split(",")) {
-        InetAddress address = address(part, "annotation " + ADDRESSES_ANNOTATION);
-        if (result.stream().anyMatch(a -> IpFamily.of(a) == IpFamily.of(address))) {
-          throw new InvalidField(
-              "annotation " + ADDRESSES_ANNOTATION, "lists more than one " + IpFamily.of(address)
-                  + " address");
-        }
-        result.add(address);
-      }
-    }
-    String field = hasSingle ? "spec.loadBalancerIP" : "annotation " + ADDRESSES_ANNOTATION;
-    for (InetAddress address : result) {
-      if (!families.contains(IpFamily.of(address))) {
-        throw new InvalidField(
-            field,
-            IpLiteral.format(address) + " is " + IpFamily.of(address)
-                + " but the Service's ipFamilies are " + families);
-      }
-    }
-    return result;
-  }
-
-  private static InetAddress address(String text, String field) {
-    return BackendSelector.parseLiteral(text)
-        .orElseThrow(() -> new InvalidField(field, "'" + text.strip() + "' is not an IP address"));
   }
 
   private static List<Cidr> sourceRanges(ServiceSpec spec, Map<String, String> annotations) {
@@ -217,27 +183,28 @@ public final class SpecMapper {
           result.add(cidr);
         }
       } catch (IllegalArgumentException e) {
-        throw new InvalidField(field + "[" + i + "]", "'" + ranges.get(i).strip()
+        throw new InvalidFieldException(field + "[" + i + "]", "'" + ranges.get(i).strip()
             + "' is not a CIDR such as 203.0.113.0/24");
       }
     }
     return result;
   }
 
-  private static TrafficPolicy trafficPolicy(ServiceSpec spec) {
+  private static TrafficPolicy trafficPolicy(Service service) {
+    ServiceSpec spec = service.getSpec();
     String policy = spec.getExternalTrafficPolicy();
     if (policy == null || policy.isEmpty() || policy.equals("Cluster")) {
       return new TrafficPolicy.Cluster();
     }
     if (!policy.equals("Local")) {
-      throw new InvalidField(
+      throw new InvalidFieldException(
           "spec.externalTrafficPolicy", "'" + policy + "' is not Cluster or Local");
     }
     Integer port = spec.getHealthCheckNodePort();
     if (port == null || port < 1 || port > 65535) {
-      throw new InvalidField(
+      throw new InvalidFieldException(
           "spec.healthCheckNodePort", "must be allocated for externalTrafficPolicy Local");
     }
-    return new TrafficPolicy.Local(port);
+    return new TrafficPolicy.Local(port, Services.selector(service));
   }
 }
