@@ -22,15 +22,17 @@ final class InMemoryController {
 
   static ControllerHarness start(
       KubernetesClient client, InMemoryCloud cloud, ControllerSettings settings) {
+    return start(client, cloud, settings, ProviderSettings.empty());
+  }
+
+  static ControllerHarness start(KubernetesClient client, InMemoryCloud cloud,
+      ControllerSettings settings, ProviderSettings providerSettings) {
     return ControllerHarness.start(
         client,
         new InMemoryProviderFactory()
             .create(
                 new ProviderContext(
-                    settings.clusterName(),
-                    ProviderSettings.empty(),
-                    Clock.systemUTC(),
-                    ApiCallListener.NONE),
+                    settings.clusterName(), providerSettings, Clock.systemUTC(), ApiCallListener.NONE),
                 cloud),
         settings);
   }

@@ -211,7 +211,10 @@ public final class KubeBareMetalCluster implements BareMetalCluster {
     }
     long start = System.nanoTime();
     try {
-      boolean sent = host.write(() -> host.client().resources(IPAddressPool.class).withName(pool)
+      IPAddressPool named = new IPAddressPool();
+      named.getMetadata().setName(pool);
+      // resource(...) names the object without fetching it: one PATCH, no GET before it.
+      boolean sent = host.write(() -> host.client().resources(IPAddressPool.class).resource(named)
           .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), statusPatch(report)));
       if (sent) {
         apiCalls.onCall("PatchIPAddressPoolStatus", "ok", Duration.ofNanos(System.nanoTime() - start));
