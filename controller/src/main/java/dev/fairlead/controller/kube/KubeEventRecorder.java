@@ -49,24 +49,8 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
   private final Clock clock;
   private final ControllerMetrics metrics;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(10_000);
-  private final Map<String, Seen> recent =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
-          return size() > MAX_REMEMBERED;
-        }
-      };
-  private final Map<String, Instant> logged =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-          return size() > MAX_REMEMBERED;
-        }
-      };
+  private final Map<String, Seen> recent = recentlyUsed();
+  private final Map<String, Instant> logged = recentlyUsed();
   private final Thread writer;
 
   /**
@@ -108,6 +92,18 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
       LOG.warn("{}: {}: {}", who, reason, message);
     }
     offer(new Pending(object, "Warning", reason, message));
+  }
+
+  /** A map that forgets its least recently used entries beyond {@link #MAX_REMEMBERED}. */
+  private static <V> Map<String, V> recentlyUsed() {
+    return new LinkedHashMap<>(256, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > MAX_REMEMBERED;
+      }
+    };
   }
 
   private boolean firstInWindow(String key) {

@@ -95,24 +95,18 @@ class FairleadCliTest {
     assertThat(run.err().strip().lines()).hasSize(1);
   }
 
-  @Test
-  void aKubeconfigThatIsNotYamlIsOneLine() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "not YAML|clusters: [unclosed\\n  - name: x|is not valid: ",
+    "no cluster|apiVersion: v1\\nkind: Config\\nclusters: []\\ncontexts: []|names no cluster: current-context is not set",
+  })
+  void aBrokenKubeconfigIsOneLine(String name, String content, String problem) throws Exception {
     Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, "clusters: [unclosed\n  - name: x\n");
+    Files.writeString(kubeconfig, content.replace("\\n", "\n") + "\n");
     Run run = run("controller", "--provider", "inmemory", "--kubeconfig", kubeconfig.toString());
     assertThat(run.code()).isEqualTo(Fairlead.CONFIG_ERROR);
-    assertThat(run.err()).contains("kubeconfig " + kubeconfig + " is not valid");
+    assertThat(run.err().strip()).startsWith("fairlead controller: kubeconfig " + kubeconfig + " " + problem.strip());
     assertThat(run.err().strip().lines()).hasSize(1);
-  }
-
-  @Test
-  void aKubeconfigThatNamesNoClusterIsOneLine() throws Exception {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
-    Run run = run("controller", "--provider", "inmemory", "--kubeconfig", kubeconfig.toString());
-    assertThat(run.code()).isEqualTo(Fairlead.CONFIG_ERROR);
-    assertThat(run.err().strip()).isEqualTo("fairlead controller: kubeconfig " + kubeconfig
-        + " names no cluster: current-context is not set");
   }
 
   @Test
