@@ -1,7 +1,6 @@
 package dev.fairlead.sandbox;
 
 import dev.fairlead.controller.cli.CliException;
-import dev.fairlead.lb.api.ProviderSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.io.StringReader;
@@ -10,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -40,6 +38,8 @@ final class Ec2Instances {
   private static final Pattern GROUP = Pattern.compile("<groupId>(sg-[0-9a-f]+)</groupId>");
   private static final Pattern ERROR = Pattern.compile("<Message>([^<]*)</Message>");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Ec2Instances.class);
+
   private final URI endpoint;
   private final String region;
   private final Optional<String> vpcId;
@@ -51,22 +51,17 @@ final class Ec2Instances {
     this.vpcId = vpcId;
   }
 
-  static Ec2Instances fromSettings(ProviderSettings settings, Path configFile) {
-    Optional<String> endpoint = settings.optional("endpoint");
-    if (configFile == null || endpoint.isEmpty()) {
-      throw new CliException("the aws sandbox needs --provider-config FILE with 'endpoint' (an EC2/ELBv2"
-          + " emulator such as moto, e.g. http://127.0.0.1:5000) and 'region'");
-    }
-    String region = settings.optional("region").orElseThrow(
-        () -> new CliException("provider config " + configFile + " needs 'region' for the aws sandbox"));
-    URI uri;
-    try {
-      uri = URI.create(endpoint.get());
-    } catch (IllegalArgumentException e) {
-      throw new CliException("provider config endpoint '" + endpoint.get() + "' is not a URL");
-    }
+  /**
+   * The EC2 API of an emulator.
+   *
+   * @param endpoint the emulator's URL
+   * @param region the region
+   * @param vpcId the VPC to run in, or empty for the default VPC
+   * @return the client
+   */
+  static Ec2Instances of(URI endpoint, String region, Optional<String> vpcId) {
     emulatorCredentials();
-    return new Ec2Instances(uri, region, settings.optional("vpcId"));
+    return new Ec2Instances(endpoint, region, vpcId);
   }
 
   /**
@@ -155,6 +150,33 @@ final class Ec2Instances {
       n++;
     }
     call(params);
+  }
+
+  /**
+   * Terminates instances the sandbox started; a failure is logged, not thrown (the sandbox is
+   * stopping).
+   *
+   * @param providerIds the nodes' providerIDs ({@code aws:///<zone>/<id>})
+   * @return whether the emulator accepted the termination
+   */
+  boolean terminate(List<String> providerIds) {
+    if (providerIds.isEmpty()) {
+      return true;
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("Action", "TerminateInstances");
+    params.put("Version", "2016-11-15");
+    for (int i = 0; i < providerIds.size(); i++) {
+      String id = providerIds.get(i);
+      params.put("InstanceId." + (i + 1), id.substring(id.lastIndexOf('/') + 1));
+    }
+    try {
+      call(params);
+      return true;
+    } catch (CliException e) {
+      LOG.warn("Could not terminate the sandbox's EC2 instances {}: {}", providerIds, e.getMessage());
+      return false;
+    }
   }
 
   private List<SandboxNodes.Instance> launch(int count) {

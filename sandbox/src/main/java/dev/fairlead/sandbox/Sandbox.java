@@ -17,6 +17,7 @@ import dev.fairlead.lb.api.LoadBalancerProviderFactory;
 import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderSettings;
 import dev.fairlead.sandbox.api.Json;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,8 @@ public final class Sandbox implements AutoCloseable {
   static final String BAREMETAL = "baremetal";
   private static final String CRD_RESOURCE = "crds/ipaddresspools.baremetal.fairlead.dev.yaml";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** How long a graceful stop waits for the controller to delete the load balancers. */
+  private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(90);
 
   private final SandboxApiServer api;
   private final KubernetesClient client;
@@ -81,7 +84,9 @@ public final class Sandbox implements AutoCloseable {
     LoadBalancerProviderFactory factory = requireProvider(options.provider());
     ProviderSettings configured = options.providerConfig() == null
         ? ProviderSettings.empty() : ProviderConfigFile.read(options.providerConfig());
-    Optional<SandboxCloud> cloud = SandboxCloud.forProvider(factory.name(), configured, options.providerConfig());
+    Path workDir = options.kubeconfig().toAbsolutePath().getParent();
+    Optional<SandboxCloud> cloud =
+        SandboxCloud.forProvider(factory.name(), configured, options.providerConfig(), workDir);
     SandboxApiServer api;
     try {
       api = SandboxApiServer.start(options.host(), options.port());
@@ -119,7 +124,7 @@ public final class Sandbox implements AutoCloseable {
       ControllerMetrics metrics = new ControllerMetrics();
       runtime = new ControllerRuntime(client, ClusterProviderFactory.binding(factory,
           new ProviderContext(CLUSTER, settings, clock, metrics.cloudApiListener(factory.name()))),
-          settings(factory.name()), metrics, clock);
+          settings(factory.name(), options.metricsPort()), metrics, clock);
       runtime.start();
       Path kubeconfig = api.writeKubeconfig(options.kubeconfig());
       Optional<Path> cloudEnv = environment.isEmpty() ? Optional.empty()
@@ -160,16 +165,54 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * The controller settings the sandbox runs with: the defaults, no metrics port (nothing else to
-   * collide with), a short shutdown grace.
+   * The controller settings the sandbox runs with: the defaults, the metrics port asked for (off by
+   * default: nothing else to collide with), a short shutdown grace.
    *
    * @param providerName the provider
+   * @param metricsPort the port of /metrics, /healthz and /readyz; 0 picks a free one, -1 none
    * @return the settings
    */
-  static ControllerSettings settings(String providerName) {
+  static ControllerSettings settings(String providerName, int metricsPort) {
     return new ControllerSettings(providerName, CLUSTER, Optional.empty(), 10, 20, Backoff.UPSTREAM,
-        Duration.ofMinutes(10), Duration.ofSeconds(1), Optional.empty(), -1,
+        Duration.ofMinutes(10), Duration.ofSeconds(1), Optional.empty(), metricsPort,
         "sandbox-" + ProcessHandle.current().pid(), Duration.ofSeconds(5));
+  }
+
+  /**
+   * Deletes every Service of type LoadBalancer and waits (bounded) until the controller has removed
+   * their load balancers and released the finalizers.
+   */
+  private void releaseLoadBalancers(Duration timeout) {
+    List<Service> services = loadBalancerServices();
+    if (services.isEmpty()) {
+      return;
+    }
+    LOG.info("Deleting {} LoadBalancer Service(s) so their cloud resources go too", services.size());
+    for (Service service : services) {
+      client.services().inNamespace(service.getMetadata().getNamespace())
+          .withName(service.getMetadata().getName()).delete();
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && !loadBalancerServices().isEmpty()) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    List<String> left = loadBalancerServices().stream()
+        .map(s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()).toList();
+    if (!left.isEmpty()) {
+      LOG.warn("The load balancers of {} were not deleted within {} s; their cloud resources remain",
+          left, timeout.toSeconds());
+    }
+  }
+
+  private List<Service> loadBalancerServices() {
+    return client.services().inAnyNamespace().list().getItems().stream()
+        .filter(s -> s.getSpec() != null && "LoadBalancer".equals(s.getSpec().getType()))
+        .toList();
   }
 
   private static LoadBalancerProviderFactory requireProvider(String name) {
@@ -246,13 +289,31 @@ public final class Sandbox implements AutoCloseable {
     return cloudHints;
   }
 
-  /** Stops the controller, then the provider, the client, the API and the cloud. Idempotent. */
+  /**
+   * The URL of the controller's {@code /metrics}, if a metrics port was asked for.
+   *
+   * @return the URL
+   */
+  public Optional<String> metricsUrl() {
+    int port = runtime.httpPort();
+    return port < 0 ? Optional.empty() : Optional.of("http://127.0.0.1:" + port + "/metrics");
+  }
+
+  /**
+   * Stops the sandbox. With a cloud behind it, the LoadBalancer Services are deleted first and the
+   * controller releases them, so their cloud resources go too; then the controller, the provider,
+   * the client, the API and the cloud stop (the cloud terminates its instances and any emulator the
+   * sandbox started). Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     LOG.info("Stopping the sandbox");
+    if (cloud.isPresent()) {
+      releaseLoadBalancers(RELEASE_TIMEOUT);
+    }
     runtime.close();
     provider.close();
     client.close();

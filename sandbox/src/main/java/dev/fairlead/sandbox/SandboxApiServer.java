@@ -71,6 +71,7 @@ public final class SandboxApiServer implements AutoCloseable {
    * @throws PortInUseException if the port is taken
    */
   public static SandboxApiServer start(String host, int port) {
+    randomizeUids();
     KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     Vertx vertx = Vertx.vertx();
     String[] address = new String[1];
@@ -226,6 +227,32 @@ public final class SandboxApiServer implements AutoCloseable {
       LOG.debug("Closing Vert.x: {}", e.toString());
     }
   }
+
+  /**
+   * The mock server gives each created object the UID {@code UUID(0, n)} from a counter that
+   * starts at 1 in every process (fabric8's {@code Utils.generateId}), so two sandbox runs would
+   * hand out the same UIDs, and the names and tags a cloud provider derives from them would collide
+   * in a long-lived emulator. Starting the counter at a random value makes every run's UIDs its own.
+   * If a fabric8 version no longer has that counter, UIDs stay as they are and a warning says so.
+   */
+  private static void randomizeUids() {
+    synchronized (UID_COUNTER_LOCK) {
+      try {
+        java.lang.reflect.Field field = io.fabric8.kubernetes.client.utils.Utils.class.getDeclaredField("leastSigBits");
+        field.setAccessible(true);
+        java.util.concurrent.atomic.AtomicLong counter = (java.util.concurrent.atomic.AtomicLong) field.get(null);
+        if (counter.get() < RANDOM_FLOOR) {
+          counter.set(RANDOM_FLOOR + java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 60));
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.warn("Cannot make object UIDs unique across sandbox runs ({}); they repeat in every run", e.toString());
+      }
+    }
+  }
+
+  private static final Object UID_COUNTER_LOCK = new Object();
+  /** Below this the counter is the mock server's own, from 1. */
+  private static final long RANDOM_FLOOR = 1L << 40;
 
   private void seed() {
     for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {

@@ -62,11 +62,13 @@ interface SandboxCloud extends AutoCloseable {
    * @param provider the provider's name
    * @param configured the user's provider settings
    * @param configFile the user's provider config file, if any
+   * @param workDir a directory for the cloud's files (an emulator's log), beside the kubeconfig
    * @return the cloud, or empty for providers without one (bare metal, in-memory)
    */
-  static Optional<SandboxCloud> forProvider(String provider, ProviderSettings configured, Path configFile) {
+  static Optional<SandboxCloud> forProvider(String provider, ProviderSettings configured, Path configFile,
+      Path workDir) {
     return switch (provider) {
-      case "aws" -> Optional.of(AwsSandboxCloud.create(configured, configFile));
+      case "aws" -> Optional.of(AwsSandboxCloud.create(configured, configFile, workDir));
       case "gcp" -> Optional.of(GcpSandboxCloud.create(configured, configFile));
       case "azure" -> Optional.of(AzureSandboxCloud.create(configured, configFile));
       default -> Optional.empty();

@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
       "Run an embedded Kubernetes API with seeded Nodes and the real controller, until Ctrl-C.",
       "Point kubectl at the kubeconfig it writes, create a Service of type LoadBalancer and watch"
           + " it get an address.",
-      "--provider defaults to baremetal (no external dependency); aws needs --provider-config with"
-          + " an emulator endpoint; gcp and azure when installed.",
+      "--provider defaults to baremetal (no external dependency); aws uses moto (started by the"
+          + " sandbox when python3 -m moto.server exists, or the endpoint in --provider-config); gcp"
+          + " or azure when installed.",
       "Configuration errors (bad flag, unknown provider, port taken) exit with code 2."
     })
 public final class SandboxCommand implements Callable<Integer> {
@@ -50,6 +51,11 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "Where to write the kubeconfig (default: ~/.fairlead/sandbox/kubeconfig).")
   Path kubeconfigOut;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+      description = "Serve the controller's /metrics, /healthz and /readyz on this port (0 picks a free"
+          + " one; default: ${DEFAULT-VALUE}, none). The URL is printed in the banner.")
+  int metricsPort;
+
   @Option(names = "--no-default-pool",
       description = "baremetal: do not create the IPAddressPool 'sandbox' (198.51.100.0/24, 2001:db8::/112).")
   boolean noDefaultPool;
@@ -59,12 +65,16 @@ public final class SandboxCommand implements Callable<Integer> {
     if (nodes < 0 || nodes > 1000) {
       throw new CliException("--nodes must be between 0 and 1000, got " + nodes);
     }
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new CliException("--metrics-port must be -1 (none), 0 (a free port) or a port number, got "
+          + metricsPort);
+    }
     logging.apply();
     HostPort address = HostPort.parse(listen);
     Path kubeconfig = kubeconfigOut != null ? kubeconfigOut
         : Path.of(System.getProperty("user.home"), ".fairlead", "sandbox", "kubeconfig");
     SandboxOptions options = new SandboxOptions(provider.name(Sandbox.BAREMETAL), provider.configFile(),
-        nodes, address.host(), address.port(), kubeconfig, !noDefaultPool);
+        nodes, address.host(), address.port(), kubeconfig, !noDefaultPool, metricsPort);
     PrintWriter out = spec.commandLine().getOut();
     Sandbox sandbox = Sandbox.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -89,7 +99,9 @@ public final class SandboxCommand implements Callable<Integer> {
       b.append(options.defaultPool() ? ", IPAddressPool 'sandbox' (198.51.100.0/24, 2001:db8::/112)"
           : ", no IPAddressPool yet (create one: kubectl apply -f <pool.yaml>)");
     }
-    b.append(".\nKubeconfig written to ").append(kubeconfig).append("\n\nTry:\n")
+    b.append(".\nKubeconfig written to ").append(kubeconfig);
+    sandbox.metricsUrl().ifPresent(url -> b.append("\nController metrics at ").append(url));
+    b.append("\n\nTry:\n")
         .append("  export KUBECONFIG=").append(kubeconfig).append('\n')
         .append("  kubectl get nodes\n")
         .append("  kubectl apply -f ").append(example).append('\n')

@@ -49,9 +49,12 @@ class SandboxCliIT {
   }
 
   @Test
-  void awsNeedsAnEndpoint() {
-    assertOneLine(run("sandbox", "--provider", "aws"),
-        "the aws sandbox needs --provider-config FILE with 'endpoint'");
+  void awsWithAnEndpointThatIsNoUrlIsOneLine() throws Exception {
+    // Without an endpoint the aws sandbox starts moto itself (SandboxAwsIT); a bad one is refused.
+    Path config = Files.writeString(dir.resolve("aws.yaml"), "region: eu-west-1\nendpoint: 'not a url'\n");
+    assertOneLine(run("sandbox", "--provider", "aws", "--provider-config", config.toString(),
+        "--kubeconfig-out", dir.resolve("kc").toString()), "endpoint 'not a url' is not a URL");
+    assertThat(Files.exists(dir.resolve("kc"))).isFalse();
   }
 
   @Test
@@ -60,6 +63,7 @@ class SandboxCliIT {
     assertOneLine(run("sandbox", "--listen", "localhost"), "--listen 'localhost' must look like HOST:PORT");
     assertOneLine(run("sandbox", "--listen", "127.0.0.1:70000"), "port must be between 0 and 65535");
     assertOneLine(run("sandbox", "--nodes", "-1"), "--nodes must be between 0 and 1000");
+    assertOneLine(run("sandbox", "--metrics-port", "-5"), "--metrics-port must be -1 (none), 0 (a free port)");
     assertOneLine(run("sandbox", "--provider-config", dir.resolve("missing.yaml").toString()),
         "provider config " + dir.resolve("missing.yaml") + " does not exist");
   }
@@ -69,6 +73,6 @@ class SandboxCliIT {
     Run run = run("sandbox", "--help");
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("--provider", "--provider-config", "--nodes", "--listen", "--kubeconfig-out",
-        "--no-default-pool");
+        "--no-default-pool", "--metrics-port");
   }
 }

@@ -89,6 +89,44 @@ class SandboxKubectlIT {
   }
 
   @Test
+  void explainShowsTheFieldsOfBuiltInAndCustomKinds() {
+    Kubectl.Result service = kubectl.run("explain", "service.spec");
+    assertThat(service.exitCode()).as(service.all()).isZero();
+    assertThat(service.out()).contains("KIND:", "Service", "FIELD: spec", "ports", "loadBalancerSourceRanges",
+        "externalTrafficPolicy");
+    assertThat(kubectl.ok("explain", "service.spec.ports").out()).contains("nodePort", "targetPort");
+
+    Kubectl.Result pool = kubectl.run("explain", "ipaddresspool.spec");
+    assertThat(pool.exitCode()).as(pool.all()).isZero();
+    assertThat(pool.out()).contains("IPAddressPool", "addresses", "autoAssign");
+  }
+
+  @Test
+  void serverSideApplyIsRefusedWithTheSameMessageForNewAndExistingObjects() {
+    String yaml = service("ssa", "  - {port: 80}\n");
+    Kubectl.Result fresh = kubectl.runWithInput(yaml, "apply", "--server-side", "-f", "-");
+    assertThat(fresh.exitCode()).isNotZero();
+    assertThat(fresh.err()).contains("server-side apply is not supported by the fairlead sandbox");
+    assertThat(kubectl.run("get", "svc", "ssa").exitCode()).as("nothing created").isNotZero();
+
+    assertThat(apply(yaml).out()).contains("service/ssa created");
+    Kubectl.Result existing = kubectl.runWithInput(yaml, "apply", "--server-side", "-f", "-");
+    assertThat(existing.err()).contains("server-side apply is not supported by the fairlead sandbox");
+    kubectl.ok("delete", "svc", "ssa", "--timeout=30s");
+  }
+
+  @Test
+  void objectsGetUidsOfTheirOwnNotTheMockServersCountFromOne() {
+    apply(service("uid-a", "  - {port: 80}\n"));
+    apply(service("uid-b", "  - {port: 80}\n"));
+    java.util.UUID a = java.util.UUID.fromString(kubectl.ok("get", "svc", "uid-a", "-o", "jsonpath={.metadata.uid}").out());
+    java.util.UUID b = java.util.UUID.fromString(kubectl.ok("get", "svc", "uid-b", "-o", "jsonpath={.metadata.uid}").out());
+    assertThat(a.getLeastSignificantBits()).as("not 1, 2, 3... as in every other run: %s", a).isGreaterThan(1L << 40);
+    assertThat(b).isNotEqualTo(a);
+    kubectl.ok("delete", "svc", "uid-a", "uid-b", "--timeout=30s");
+  }
+
+  @Test
   void invalidServiceIsRejectedWithTheApiError() {
     Kubectl.Result result = apply("""
         apiVersion: v1

@@ -1,6 +1,7 @@
 package dev.fairlead.sim.proxy;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -43,12 +44,25 @@ public sealed interface Fault {
    * @param status the HTTP status
    * @param contentType the content type
    * @param body the body
+   * @param headers extra response headers, such as {@code Retry-After}
    */
-  record CannedResponse(int status, String contentType, String body) {
-    /** Validates. */
+  record CannedResponse(int status, String contentType, String body, Map<String, String> headers) {
+    /** Validates and copies. */
     public CannedResponse {
       Objects.requireNonNull(contentType, "contentType");
       Objects.requireNonNull(body, "body");
+      headers = Map.copyOf(headers);
+    }
+
+    /**
+     * An answer without extra headers.
+     *
+     * @param status the HTTP status
+     * @param contentType the content type
+     * @param body the body
+     */
+    public CannedResponse(int status, String contentType, String body) {
+      this(status, contentType, body, Map.of());
     }
   }
 

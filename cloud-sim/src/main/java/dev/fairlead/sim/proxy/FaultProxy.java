@@ -2,6 +2,8 @@ package dev.fairlead.sim.proxy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP/1.1 proxy on loopback that forwards every request to one backend (an emulator) and
@@ -31,6 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * responses, where the backend applied the request but the client gets no answer. Generic: rules
  * match on method, path, headers and body, and canned answers are built per request, so the AWS,
  * GCP and Azure simulators reuse it with their own error formats.
+ *
+ * <p>With a TLS context ({@link #start(URI, long, SSLContext)}) the proxy listens on HTTPS with
+ * that context's certificate and trusts it when it forwards to an HTTPS backend, so a client that
+ * insists on HTTPS (Azure bearer tokens) talks to it exactly as to the backend. Forwarded requests
+ * carry {@code X-Forwarded-Host} and {@code X-Forwarded-Proto}, so a backend that returns absolute
+ * URLs (ARM's long-running-operation links) can point them at the proxy.
  *
  * <p>Thread-safe; rules may be added and cleared while requests flow.
  */
@@ -51,6 +60,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private final URI backend;
   private final HttpServer server;
+  private final String scheme;
   private final HttpClient client;
   private final ExecutorService executor;
   private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
@@ -58,17 +68,27 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong injected = new AtomicLong();
 
-  private FaultProxy(URI backend, long seed) throws IOException {
+  private FaultProxy(URI backend, long seed, SSLContext tls) throws IOException {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.random = new SplittableRandom(seed);
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    this.client =
+    HttpClient.Builder clientBuilder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
-            .executor(executor)
-            .build();
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            .executor(executor);
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      this.server = HttpServer.create(loopback, 64);
+      this.scheme = "http";
+    } else {
+      clientBuilder.sslContext(tls);
+      HttpsServer https = HttpsServer.create(loopback, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      this.server = https;
+      this.scheme = "https";
+    }
+    this.client = clientBuilder.build();
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -83,7 +103,20 @@ public final class FaultProxy implements AutoCloseable {
    * @throws IOException if the port cannot be opened
    */
   public static FaultProxy start(URI backend, long seed) throws IOException {
-    return new FaultProxy(backend, seed);
+    return new FaultProxy(backend, seed, null);
+  }
+
+  /**
+   * Starts a proxy on a free loopback port that listens on HTTPS.
+   *
+   * @param backend the base URI requests are forwarded to, such as {@code https://127.0.0.1:8443}
+   * @param seed seeds the random source of probabilistic rules
+   * @param tls the certificate to serve, also trusted when forwarding to an HTTPS backend
+   * @return the running proxy
+   * @throws IOException if the port cannot be opened
+   */
+  public static FaultProxy start(URI backend, long seed, SSLContext tls) throws IOException {
+    return new FaultProxy(backend, seed, Objects.requireNonNull(tls, "tls"));
   }
 
   /**
@@ -92,7 +125,7 @@ public final class FaultProxy implements AutoCloseable {
    * @return the proxy's base URI
    */
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /**
@@ -104,6 +137,22 @@ public final class FaultProxy implements AutoCloseable {
   public FaultRule add(FaultRule rule) {
     rules.add(Objects.requireNonNull(rule, "rule"));
     return rule;
+  }
+
+  /**
+   * Simulates the client process dying mid-way: after {@code calls} more requests that {@code
+   * counted} matches, the next matching request is applied but its answer lost, and every request
+   * after it (matching or not) gets {@code dead}. Crash-restart tests call it once per step.
+   *
+   * @param calls how many counted requests still get through
+   * @param counted which requests count (start-up reads are usually left out)
+   * @param dead what every request after the crash gets, such as a non-retryable error
+   */
+  public void crashAfter(int calls, java.util.function.Predicate<ProxiedRequest> counted, Fault dead) {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    add(FaultRule.randomly("crash", r -> counted.test(r) && seen.incrementAndGet() == calls + 1,
+        new Fault.LoseResponse(), 1.0));
+    add(FaultRule.randomly("dead", r -> seen.get() > calls, dead, 1.0));
   }
 
   /** Removes every rule: from now on requests pass through untouched. */
@@ -148,6 +197,7 @@ public final class FaultProxy implements AutoCloseable {
         case Fault.Reject reject -> {
           Fault.CannedResponse canned = reject.response().apply(request);
           byte[] bytes = canned.body().getBytes(StandardCharsets.UTF_8);
+          canned.headers().forEach(exchange.getResponseHeaders()::set);
           exchange.getResponseHeaders().set("Content-Type", canned.contentType());
           exchange.sendResponseHeaders(canned.status(), bytes.length == 0 ? -1 : bytes.length);
           try (OutputStream out = exchange.getResponseBody()) {
@@ -193,10 +243,12 @@ public final class FaultProxy implements AutoCloseable {
         .headers()
         .forEach(
             (name, values) -> {
-              if (!HOP_BY_HOP.contains(name)) {
+              if (!HOP_BY_HOP.contains(name) && !name.startsWith("x-forwarded-")) {
                 values.forEach(v -> builder.header(name, v));
               }
             });
+    request.header("Host").ifPresent(host -> builder.header("X-Forwarded-Host", host));
+    builder.header("X-Forwarded-Proto", scheme);
     HttpResponse<byte[]> response =
         client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
     forwarded.incrementAndGet();

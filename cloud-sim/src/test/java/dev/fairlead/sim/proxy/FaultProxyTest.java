@@ -117,6 +117,17 @@ class FaultProxyTest {
   }
 
   @Test
+  void aCrashAppliesTheNextCountedRequestLosesItsAnswerAndRefusesEverythingAfter() throws Exception {
+    proxy.crashAfter(1, r -> r.bodyText().startsWith("Action=Create"), Fault.serviceUnavailable());
+
+    assertThat(send("Action=Describe").statusCode()).as("not counted").isEqualTo(200);
+    assertThat(send("Action=CreateOne").statusCode()).isEqualTo(200);
+    assertThatThrownBy(() -> send("Action=CreateTwo")).isInstanceOf(IOException.class);
+    assertThat(send("Action=Describe").statusCode()).as("the process is gone").isEqualTo(503);
+    assertThat(applied).containsExactly("Action=Describe", "Action=CreateOne", "Action=CreateTwo");
+  }
+
+  @Test
   void latencyDelaysButForwards() throws Exception {
     proxy.add(FaultRule.times("slow", FaultRule.any(), new Fault.Delay(Duration.ofMillis(300)), 1));
 

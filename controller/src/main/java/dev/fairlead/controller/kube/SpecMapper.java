@@ -81,10 +81,13 @@ public final class SpecMapper {
     List<InetAddress> requested =
         RequestedAddresses.of(spec.getLoadBalancerIP(), annotations, families);
     List<Cidr> sourceRanges = sourceRanges(spec, annotations);
-    TrafficPolicy policy = trafficPolicy(service);
+    TrafficPolicy policy = trafficPolicy(spec);
+    // The selector decides which nodes get Local traffic; for Cluster it changes nothing.
+    Map<String, String> podSelector =
+        policy instanceof TrafficPolicy.Local ? Services.selector(service) : Map.of();
     try {
       return new LoadBalancerSpec(key, ports, backends, requested, sourceRanges, policy, families,
-          metadata.labels(Services.labels(service)), metadata.annotations(annotations));
+          metadata.labels(Services.labels(service)), podSelector, metadata.annotations(annotations));
     } catch (IllegalArgumentException e) {
       throw new InvalidFieldException("spec", e.getMessage());
     }
@@ -190,8 +193,7 @@ public final class SpecMapper {
     return result;
   }
 
-  private static TrafficPolicy trafficPolicy(Service service) {
-    ServiceSpec spec = service.getSpec();
+  private static TrafficPolicy trafficPolicy(ServiceSpec spec) {
     String policy = spec.getExternalTrafficPolicy();
     if (policy == null || policy.isEmpty() || policy.equals("Cluster")) {
       return new TrafficPolicy.Cluster();
@@ -205,6 +207,6 @@ public final class SpecMapper {
       throw new InvalidFieldException(
           "spec.healthCheckNodePort", "must be allocated for externalTrafficPolicy Local");
     }
-    return new TrafficPolicy.Local(port, Services.selector(service));
+    return new TrafficPolicy.Local(port);
   }
 }

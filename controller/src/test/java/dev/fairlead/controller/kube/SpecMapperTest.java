@@ -128,7 +128,7 @@ class SpecMapperTest {
     }).spec();
     assertThat(spec.ports().get(0).protocol()).isEqualTo(Protocol.TCP);
     assertThat(spec.ipFamilies()).containsExactly(IpFamily.IPV6, IpFamily.IPV4);
-    assertThat(spec.trafficPolicy()).isEqualTo(new TrafficPolicy.Local(32000, Map.of()));
+    assertThat(spec.trafficPolicy()).isEqualTo(new TrafficPolicy.Local(32000));
     assertThat(spec.sourceRanges()).containsExactly(Cidr.parse("203.0.113.0/24")); // de-duplicated
     assertThat(spec.requestedAddresses()).containsExactly(
         InetAddress.ofLiteral("2001:db8::7"), InetAddress.ofLiteral("192.0.2.7"));
@@ -165,13 +165,15 @@ class SpecMapperTest {
   }
 
   @Test
-  void localTrafficCarriesThePodSelector() {
-    var spec = valid(s -> {
+  void onlyLocalTrafficCarriesThePodSelector() {
+    var local = valid(s -> {
       s.getSpec().setExternalTrafficPolicy("Local");
       s.getSpec().setHealthCheckNodePort(32000);
       s.getSpec().setSelector(Map.of("app", "web"));
     }).spec();
-    assertThat(spec.trafficPolicy()).isEqualTo(new TrafficPolicy.Local(32000, Map.of("app", "web")));
+    assertThat(local.podSelector()).containsExactly(Map.entry("app", "web"));
+    var cluster = valid(s -> s.getSpec().setSelector(Map.of("app", "web"))).spec();
+    assertThat(cluster.podSelector()).isEmpty();
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,6 +145,53 @@ public final class FaithfulCrudDispatcher extends KubernetesCrudDispatcher {
     return new MockResponse()
         .setResponseCode(200)
         .setBody("{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"" + name + "\"}}");
+  }
+
+  /**
+   * Creates get a random UID, as from a real API server. The stock mock numbers them {@code
+   * UUID(0, n)} from a per-process counter, so consecutive objects differ only in the last hex
+   * digit: names derived as upstream does ({@code "a"} + the UID without dashes, cut to 32
+   * characters) would collide, and two runs would repeat each other's UIDs. The stock create always
+   * overwrites the UID, so the store's copy is rewritten in {@link #processEvent} and the answer here.
+   */
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    Map<String, String> replaced = new HashMap<>();
+    CREATED_UIDS.set(replaced);
+    try {
+      MockResponse response = super.handleCreate(request);
+      if (!replaced.isEmpty() && response.getBody() != null) {
+        String body = new String(response.getBody().getBytes(), StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> uid : replaced.entrySet()) {
+          body = body.replace(uid.getKey(), uid.getValue());
+        }
+        response.setBody(body);
+      }
+      return response;
+    } finally {
+      CREATED_UIDS.remove();
+    }
+  }
+
+  private static final ThreadLocal<Map<String, String>> CREATED_UIDS = new ThreadLocal<>();
+
+  private static String withRandomUid(String state, GenericKubernetesResource resource, Map<String, String> replaced) {
+    try {
+      JsonNode tree = JSON.readTree(state);
+      if (tree.get("metadata") instanceof ObjectNode meta && meta.hasNonNull("uid")) {
+        String generated = meta.get("uid").asText();
+        String random = UUID.randomUUID().toString();
+        meta.put("uid", random);
+        replaced.put(generated, random);
+        if (resource != null && resource.getMetadata() != null) {
+          resource.getMetadata().setUid(random);
+        }
+        return JSON.writeValueAsString(tree);
+      }
+    } catch (IOException e) {
+      // Not JSON: store it as the stock code would.
+    }
+    return state;
   }
 
   /** The request body, without consuming it (getUtf8Body empties the buffer). */
@@ -314,6 +362,10 @@ public final class FaithfulCrudDispatcher extends KubernetesCrudDispatcher {
       AttributeSet oldAttributes,
       GenericKubernetesResource resource,
       String newState) {
+    Map<String, String> creating = CREATED_UIDS.get();
+    if (oldAttributes == null && newState != null && creating != null) {
+      newState = withRandomUid(newState, resource, creating);
+    }
     if (oldAttributes != null && newState != null && unchanged(map.get(oldAttributes), newState)) {
       // As a real API server: a write that changes nothing is not stored and raises no watch event.
       noOpWrites.increment();

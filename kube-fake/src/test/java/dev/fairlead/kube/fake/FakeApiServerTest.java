@@ -39,6 +39,18 @@ class FakeApiServerTest {
   }
 
   @Test
+  void createdObjectsGetRandomUidsThatDoNotShareAnUpstreamNamePrefix() {
+    try (FakeApiServer api = FakeApiServer.start()) {
+      String a = api.client().services().resource(service("a")).create().getMetadata().getUid();
+      String b = api.client().services().resource(service("b")).create().getMetadata().getUid();
+      assertThat(java.util.UUID.fromString(a).version()).isEqualTo(4);
+      // Upstream's name keeps the first 31 hex digits; sequential UIDs would share them.
+      assertThat(a.replace("-", "").substring(0, 31)).isNotEqualTo(b.replace("-", "").substring(0, 31));
+      assertThat(api.service("ns", "a").getMetadata().getUid()).isEqualTo(a);
+    }
+  }
+
+  @Test
   void eventsAreStoredAndFoundByTheirObject() {
     try (FakeApiServer api = FakeApiServer.start()) {
       api.client().v1().events().inNamespace("ns").resource(new EventBuilder()

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  * @param ipFamilies the Service's IP families, primary first; one or two, no repeats
  * @param labels the Service's labels that the provider reads (see {@link
  *     LoadBalancerProvider#metadataUse()}; none by default)
+ * @param podSelector with {@code externalTrafficPolicy: Local}, the Service's {@code spec.selector}:
+ *     two Local Services reach the same nodes only if they select the same pods; empty otherwise
  * @param annotations the Service's annotations that the provider reads (all by default); each
  *     provider reads only its documented keys
  */
@@ -36,6 +38,7 @@ public record LoadBalancerSpec(
     TrafficPolicy trafficPolicy,
     List<IpFamily> ipFamilies,
     Map<String, String> labels,
+    Map<String, String> podSelector,
     Map<String, String> annotations) {
 
   /** Validates and copies every collection, so no caller can change a spec after the fact. */
@@ -48,6 +51,7 @@ public record LoadBalancerSpec(
     Objects.requireNonNull(trafficPolicy, "trafficPolicy");
     ipFamilies = List.copyOf(ipFamilies);
     labels = Map.copyOf(labels);
+    podSelector = Map.copyOf(podSelector);
     annotations = Map.copyOf(annotations);
 
     if (ports.isEmpty()) {
@@ -78,7 +82,7 @@ public record LoadBalancerSpec(
   }
 
   /**
-   * A spec without labels, as before labels were part of the spec.
+   * A spec without labels or pod selector, as before they were part of the spec.
    *
    * @param service the Service
    * @param ports the ports to serve
@@ -99,7 +103,7 @@ public record LoadBalancerSpec(
       List<IpFamily> ipFamilies,
       Map<String, String> annotations) {
     this(service, ports, backends, requestedAddresses, sourceRanges, trafficPolicy, ipFamilies,
-        Map.of(), annotations);
+        Map.of(), Map.of(), annotations);
   }
 
   /**
@@ -118,6 +122,7 @@ public record LoadBalancerSpec(
         trafficPolicy,
         ipFamilies,
         labels,
+        podSelector,
         annotations);
   }
 

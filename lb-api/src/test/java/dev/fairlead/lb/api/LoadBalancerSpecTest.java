@@ -87,7 +87,7 @@ class LoadBalancerSpecTest {
   void labelsArePartOfTheSpecAndTheOldConstructorHasNone() {
     LoadBalancerSpec withoutLabels = spec(HTTP, List.of(), List.of(IpFamily.IPV4));
     LoadBalancerSpec labelled = new LoadBalancerSpec(KEY, HTTP, List.of(NODE_A), List.of(), List.of(),
-        new TrafficPolicy.Cluster(), List.of(IpFamily.IPV4), Map.of("tier", "edge"), Map.of());
+        new TrafficPolicy.Cluster(), List.of(IpFamily.IPV4), Map.of("tier", "edge"), Map.of(), Map.of());
     assertThat(withoutLabels.labels()).isEmpty();
     assertThat(labelled.label("tier")).contains("edge");
     assertThat(labelled).isNotEqualTo(withoutLabels);
@@ -96,10 +96,12 @@ class LoadBalancerSpecTest {
   }
 
   @Test
-  void localTrafficCarriesThePodSelector() {
-    assertThat(new TrafficPolicy.Local(31000).podSelector()).isEmpty();
-    assertThat(new TrafficPolicy.Local(31000, Map.of("app", "web")))
-        .isNotEqualTo(new TrafficPolicy.Local(31000, Map.of("app", "db")));
+  void thePodSelectorIsPartOfTheSpec() {
+    LoadBalancerSpec web = new LoadBalancerSpec(KEY, HTTP, List.of(NODE_A), List.of(), List.of(),
+        new TrafficPolicy.Local(31000), List.of(IpFamily.IPV4), Map.of(), Map.of("app", "web"), Map.of());
+    assertThat(web.podSelector()).containsEntry("app", "web");
+    assertThat(spec(HTTP, List.of(), List.of(IpFamily.IPV4)).podSelector()).isEmpty();
+    assertThat(web.withBackends(List.of()).podSelector()).isEqualTo(web.podSelector());
   }
 
   @Test

@@ -259,8 +259,7 @@ final class BareMetalLoadBalancerProvider implements LoadBalancerProvider {
         BareMetalAnnotations.SHARING_KEY, BareMetalAnnotations.METALLB_SHARING_KEY)
         .map(key -> new Sharing(key,
             spec.ports().stream().map(PortMapping::label).collect(Collectors.toSet()),
-            spec.trafficPolicy() instanceof TrafficPolicy.Local,
-            spec.trafficPolicy() instanceof TrafficPolicy.Local local ? local.podSelector() : Map.of()));
+            spec.trafficPolicy() instanceof TrafficPolicy.Local, spec.podSelector()));
     return new AllocationRequest(
         spec.service(),
         spec.labels(),

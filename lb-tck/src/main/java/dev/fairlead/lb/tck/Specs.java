@@ -157,6 +157,7 @@ public final class Specs {
     private TrafficPolicy trafficPolicy = new TrafficPolicy.Cluster();
     private List<IpFamily> ipFamilies;
     private Map<String, String> labels = Map.of();
+    private Map<String, String> podSelector = Map.of();
     private Map<String, String> annotations = Map.of();
 
     private Builder(
@@ -248,6 +249,17 @@ public final class Specs {
     }
 
     /**
+     * Sets the pod selector, which matters with {@code externalTrafficPolicy: Local}.
+     *
+     * @param values the selector
+     * @return this builder
+     */
+    public Builder podSelector(Map<String, String> values) {
+      this.podSelector = Map.copyOf(values);
+      return this;
+    }
+
+    /**
      * Sets the annotations, for provider-specific keys.
      *
      * @param values the annotations
@@ -274,6 +286,7 @@ public final class Specs {
           trafficPolicy,
           ipFamilies,
           labels,
+          podSelector,
           annotations);
     }
   }

@@ -170,7 +170,7 @@ public final class ApiShim {
             "the fairlead sandbox serves OpenAPI v3 only", null, null)));
       }
       case "/openapi/v3", "/openapi/v3/" -> {
-        return Optional.of(json(200, OpenApiV3.root(catalog())));
+        return Optional.of(json(200, OpenApiV3.root(catalog(), crds())));
       }
       default -> { }
     }
@@ -199,7 +199,7 @@ public final class ApiShim {
       if (gv == null) {
         return Optional.of(notFoundPath());
       }
-      return Optional.of(OpenApiV3.groupVersion(catalog(), gv).map(doc -> json(200, doc))
+      return Optional.of(OpenApiV3.groupVersion(catalog(), crds(), gv).map(doc -> json(200, doc))
           .orElseGet(ApiShim::notFoundPath));
     }
     return Optional.empty();
@@ -462,16 +462,18 @@ public final class ApiShim {
           "the server does not allow this method on the requested resource", null, null));
     }
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    if (type.startsWith("application/apply-patch")) {
+      // Before looking the object up: server-side apply of a new object is a PATCH too.
+      return json(415, ApiStatus.failure(415, "UnsupportedMediaType", "server-side apply is not supported"
+          + " by the fairlead sandbox; use client-side `kubectl apply` (without --server-side)", null, null));
+    }
     Optional<JsonNode> existing = fetch(target.objectPath());
     if (existing.isEmpty()) {
       return json(404, ApiStatus.notFound(target.qualifiedPlural(), target.name()));
     }
     JsonNode patch = parseBody(body);
     JsonNode patched;
-    if (type.startsWith("application/apply-patch")) {
-      return json(415, ApiStatus.failure(415, "UnsupportedMediaType", "server-side apply is not supported"
-          + " by the fairlead sandbox; use client-side `kubectl apply` (without --server-side)", null, null));
-    } else if (type.startsWith("application/strategic-merge-patch+json")) {
+    if (type.startsWith("application/strategic-merge-patch+json")) {
       if (!ResourceCatalog.isBuiltIn(target.resource().groupVersion())) {
         return json(415, ApiStatus.failure(415, "UnsupportedMediaType",
             "the body of the request was in an unknown format - accepted media types include:"

@@ -1,5 +1,6 @@
 package dev.fairlead.sandbox.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The OpenAPI v3 documents kubectl reads. kubectl only needs them to learn that the server accepts
- * {@code fieldValidation} on PATCH for a kind (then it validates on the server and skips client-side
- * schema validation, which would need full schemas); CRD kinds borrow the Namespace answer. The
- * PATCH operations deliberately do not list the strategic-merge content type, so kubectl computes
- * strategic merge patches from its compiled-in types instead of from (absent) schemas.
+ * The OpenAPI v3 documents kubectl reads: per group-version, the PATCH operations that tell kubectl
+ * the server accepts {@code fieldValidation} (then it validates on the server), and the schemas
+ * {@code kubectl explain} shows ({@link OpenApiSchemas}). The PATCH operations deliberately do not
+ * list the strategic-merge content type, so kubectl computes strategic merge patches from its
+ * compiled-in types (with their merge keys) rather than from these schemas.
  */
 public final class OpenApiV3 {
   private OpenApiV3() {}
@@ -26,15 +27,12 @@ public final class OpenApiV3 {
    * @param catalog the catalog
    * @return the root document
    */
-  public static ObjectNode root(ResourceCatalog catalog) {
+  public static ObjectNode root(ResourceCatalog catalog, List<JsonNode> crds) {
     ObjectNode out = Json.object();
     ObjectNode paths = out.putObject("paths");
     for (Map.Entry<String, List<ApiResource>> gv : catalog.byGroupVersion().entrySet()) {
-      if (!ResourceCatalog.isBuiltIn(gv.getKey())) {
-        continue;
-      }
       String path = gv.getValue().get(0).prefix().substring(1);
-      String hash = hash(Json.write(groupVersion(catalog, gv.getKey()).orElseThrow()));
+      String hash = hash(Json.write(groupVersion(catalog, crds, gv.getKey()).orElseThrow()));
       paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash);
     }
     return out;
@@ -44,12 +42,14 @@ public final class OpenApiV3 {
    * {@code GET /openapi/v3/api/v1} or {@code /openapi/v3/apis/<group>/<version>}.
    *
    * @param catalog the catalog
+   * @param crds the stored CRDs (the schemas of custom kinds)
    * @param groupVersion {@code v1} or {@code group/version}
-   * @return the document, if the group-version is built in
+   * @return the document, if the group-version is served
    */
-  public static Optional<ObjectNode> groupVersion(ResourceCatalog catalog, String groupVersion) {
+  public static Optional<ObjectNode> groupVersion(ResourceCatalog catalog, List<JsonNode> crds,
+      String groupVersion) {
     List<ApiResource> resources = catalog.byGroupVersion().get(groupVersion);
-    if (resources == null || !ResourceCatalog.isBuiltIn(groupVersion)) {
+    if (resources == null) {
       return Optional.empty();
     }
     ObjectNode out = Json.object().put("openapi", "3.0.0");
@@ -73,7 +73,14 @@ public final class OpenApiV3 {
       }
       patch.putObject("responses").putObject("200").put("description", "OK");
     }
-    out.putObject("components").putObject("schemas");
+    ObjectNode schemas = out.putObject("components").putObject("schemas");
+    if (ResourceCatalog.isBuiltIn(groupVersion)) {
+      schemas.setAll(OpenApiSchemas.builtIn(groupVersion, resources));
+    } else {
+      for (ApiResource r : resources) {
+        OpenApiSchemas.crdOf(crds, r).ifPresent(crd -> schemas.setAll(OpenApiSchemas.custom(crd, r)));
+      }
+    }
     return Optional.of(out);
   }
 

@@ -66,19 +66,52 @@ class RoutingTest {
   @Test
   void openApiV3AdvertisesFieldValidationForEveryBuiltInKind() {
     ResourceCatalog catalog = ResourceCatalog.builtIn();
-    JsonNode root = OpenApiV3.root(catalog);
+    JsonNode root = OpenApiV3.root(catalog, List.of());
     assertThat(root.path("paths").has("api/v1")).isTrue();
     assertThat(root.at("/paths/apis~1apps~1v1/serverRelativeURL").asText()).startsWith("/openapi/v3/apis/apps/v1?hash=");
-    JsonNode core = OpenApiV3.groupVersion(catalog, "v1").orElseThrow();
+    JsonNode core = OpenApiV3.groupVersion(catalog, List.of(), "v1").orElseThrow();
     JsonNode patch = core.path("paths").path("/api/v1/namespaces/{namespace}/services/{name}").path("patch");
     assertThat(patch.at("/x-kubernetes-group-version-kind/kind").asText()).isEqualTo("Service");
     assertThat(patch.path("parameters").findValuesAsText("name")).contains("fieldValidation");
     // No strategic-merge content type: kubectl then builds SMPs from its compiled-in types.
     assertThat(patch.at("/requestBody/content").has("application/strategic-merge-patch+json")).isFalse();
     for (ApiResource r : catalog.all()) {
-      JsonNode doc = OpenApiV3.groupVersion(catalog, r.groupVersion()).orElseThrow();
+      JsonNode doc = OpenApiV3.groupVersion(catalog, List.of(), r.groupVersion()).orElseThrow();
       assertThat(doc.path("paths").findValues("kind").stream().map(JsonNode::asText)).contains(r.kind());
+      assertThat(doc.at("/components/schemas").findValues("x-kubernetes-group-version-kind").stream()
+          .map(gvk -> gvk.get(0).path("kind").asText()))
+          .as("a schema for kubectl explain of %s", r.kind()).contains(r.kind());
     }
+  }
+
+  @Test
+  void schemasForExplainComeFromTheModelAndFromCrds() {
+    ResourceCatalog builtIn = ResourceCatalog.builtIn();
+    JsonNode schemas = OpenApiV3.groupVersion(builtIn, List.of(), "v1").orElseThrow().at("/components/schemas");
+    JsonNode spec = schemas.at("/io.fabric8.kubernetes.api.model.Service/properties/spec");
+    assertThat(spec.path("$ref").asText()).isEqualTo("#/components/schemas/io.fabric8.kubernetes.api.model.ServiceSpec");
+    JsonNode serviceSpec = schemas.path("io.fabric8.kubernetes.api.model.ServiceSpec").path("properties");
+    assertThat(serviceSpec.at("/loadBalancerSourceRanges/items/type").asText()).isEqualTo("string");
+    assertThat(serviceSpec.at("/ports/items/$ref").asText()).endsWith("ServicePort");
+    assertThat(schemas.at("/io.fabric8.kubernetes.api.model.ServicePort/properties/targetPort/x-kubernetes-int-or-string")
+        .asBoolean()).isTrue();
+    assertThat(schemas.at("/io.fabric8.kubernetes.api.model.ServicePort/properties/port/type").asText())
+        .isEqualTo("integer");
+
+    JsonNode crd = j("""
+        {'apiVersion':'apiextensions.k8s.io/v1','kind':'CustomResourceDefinition',
+         'metadata':{'name':'pools.example.com'},
+         'spec':{'group':'example.com','scope':'Cluster','names':{'plural':'pools','kind':'Pool'},
+           'versions':[{'name':'v1','served':true,'storage':true,'schema':{'openAPIV3Schema':
+             {'type':'object','description':'A pool.','properties':{'spec':{'type':'object',
+               'properties':{'size':{'type':'integer','description':'How big.'}}}}}}}]}}""");
+    ResourceCatalog withCrd = ResourceCatalog.of(List.of(crd));
+    assertThat(OpenApiV3.root(withCrd, List.of(crd)).path("paths").has("apis/example.com/v1")).isTrue();
+    JsonNode pool = OpenApiV3.groupVersion(withCrd, List.of(crd), "example.com/v1").orElseThrow()
+        .at("/components/schemas/com.example.v1.Pool");
+    assertThat(pool.at("/properties/spec/properties/size/description").asText()).isEqualTo("How big.");
+    assertThat(pool.at("/properties/metadata/$ref").asText()).endsWith("ObjectMeta");
+    assertThat(pool.at("/x-kubernetes-group-version-kind/0/kind").asText()).isEqualTo("Pool");
   }
 
   @Test

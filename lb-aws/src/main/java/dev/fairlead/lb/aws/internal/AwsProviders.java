@@ -2,6 +2,7 @@ package dev.fairlead.lb.aws.internal;
 
 import dev.fairlead.lb.api.ProviderCapabilities;
 import dev.fairlead.lb.api.ProviderContext;
+import dev.fairlead.lb.cloud.CallGate;
 import java.time.Duration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -14,6 +15,9 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTa
 
 /** Builds the SDK clients and the provider. */
 public final class AwsProviders {
+  /** Attempts per AWS call (throttled or transient failures); creates are never repeated. */
+  private static final int MAX_ATTEMPTS = 8;
+
   private AwsProviders() {}
 
   /**
@@ -35,7 +39,11 @@ public final class AwsProviders {
   public static AwsLoadBalancerProvider create(ProviderContext context) {
     AwsSettings settings = AwsSettings.from(context.settings());
     CallGate gate =
-        new CallGate(context.apiCalls(), settings.apiCallsPerSecond(), settings.maxThrottleDelay());
+        new CallGate(
+            new CallGate.Settings(
+                "AWS", settings.apiCallsPerSecond(), settings.maxThrottleDelay(), MAX_ATTEMPTS),
+            context.apiCalls(),
+            new AwsErrorClassifier());
     // Retries are the gate's job (counted, shared backoff, never a blind repeat of a create).
     ClientOverrideConfiguration override =
         ClientOverrideConfiguration.builder()
@@ -68,6 +76,8 @@ public final class AwsProviders {
               tagging.endpointOverride(uri);
             });
     return new AwsLoadBalancerProvider(
-        context.clusterName(), settings, elb.build(), ec2.build(), tagging.build(), gate);
+        context.clusterName(),
+        settings,
+        new AwsClients(elb.build(), ec2.build(), tagging.build(), gate));
   }
 }

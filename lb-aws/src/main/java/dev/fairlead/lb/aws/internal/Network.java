@@ -1,27 +1,29 @@
 package dev.fairlead.lb.aws.internal;
 
+import static dev.fairlead.lb.aws.internal.model.Annotations.SUBNETS;
+
 import dev.fairlead.lb.api.ProviderFailureException;
-import dev.fairlead.lb.aws.internal.CallGate.Kind;
 import dev.fairlead.lb.aws.internal.model.Names;
 import dev.fairlead.lb.aws.internal.model.NlbModel;
+import dev.fairlead.lb.aws.internal.model.Subnets;
+import dev.fairlead.lb.cloud.AmbiguousWriteException;
+import dev.fairlead.lb.cloud.CallKind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeSubnetsResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Subnet;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 
 /**
@@ -29,18 +31,23 @@ import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
  * security groups, the shared backend group and its node rules. Discovered with two filtered calls
  * (subnets by role tag, security groups by cluster tag) and then cached; what the provider writes
  * is remembered instead of re-read.
+ *
+ * <p>A network the user must fix (no tagged subnet, a subnet the annotation names that does not
+ * exist) is a {@linkplain ProviderFailureException#userError user error}.
  */
 final class Network {
   private static final Logger LOG = LoggerFactory.getLogger(Network.class);
   static final String ROLE_ELB = "kubernetes.io/role/elb";
   static final String ROLE_INTERNAL_ELB = "kubernetes.io/role/internal-elb";
 
-  private final Ec2Client ec2;
-  private final CallGate gate;
+  private final AwsClients aws;
+  private final SecurityGroups securityGroups;
   private final String cluster;
+  private final String clusterTag;
   private final AwsSettings settings;
   private final Map<String, String> frontends = new ConcurrentHashMap<>();
   private final Map<List<String>, List<String>> named = new ConcurrentHashMap<>();
+  private final Set<Integer> extraPortsDone = ConcurrentHashMap.newKeySet();
 
   private volatile boolean discovered;
   private String vpcId;
@@ -48,12 +55,12 @@ final class Network {
   private List<SecurityGroup> nodeGroups = List.of();
   private String backendGroupId;
   private boolean nodeRulesDone;
-  private final java.util.Set<Integer> extraPortsDone = ConcurrentHashMap.newKeySet();
 
-  Network(Ec2Client ec2, CallGate gate, String cluster, AwsSettings settings) {
-    this.ec2 = ec2;
-    this.gate = gate;
+  Network(AwsClients aws, SecurityGroups securityGroups, String cluster, AwsSettings settings) {
+    this.aws = aws;
+    this.securityGroups = securityGroups;
     this.cluster = cluster;
+    this.clusterTag = NlbModel.CLUSTER_TAG_PREFIX + cluster;
     this.settings = settings;
   }
 
@@ -66,19 +73,18 @@ final class Network {
     settings
         .vpcId()
         .ifPresent(v -> subnetFilters.add(Filter.builder().name("vpc-id").values(v).build()));
-    List<Subnet> found = new ArrayList<>();
-    String token = null;
-    do {
-      String next = token;
-      var page =
-          gate.call(
-              "DescribeSubnets",
-              Kind.IDEMPOTENT,
-              () -> ec2.describeSubnets(b -> b.filters(subnetFilters).nextToken(next)));
-      found.addAll(page.subnets());
-      token = page.nextToken();
-    } while (token != null);
-    String clusterTag = NlbModel.CLUSTER_TAG_PREFIX + cluster;
+    List<Subnet> found =
+        Pages.all(
+            token ->
+                aws.gate()
+                    .call(
+                        "DescribeSubnets",
+                        CallKind.READ,
+                        () ->
+                            aws.ec2()
+                                .describeSubnets(b -> b.filters(subnetFilters).nextToken(token))),
+            DescribeSubnetsResponse::subnets,
+            DescribeSubnetsResponse::nextToken);
     // Subnets tagged for another cluster only are not ours to use.
     List<Subnet> usable =
         found.stream()
@@ -88,39 +94,20 @@ final class Network {
                             .noneMatch(t -> t.key().startsWith(NlbModel.CLUSTER_TAG_PREFIX))
                         || s.tags().stream().anyMatch(t -> t.key().equals(clusterTag)))
             .toList();
-    vpcId = settings.vpcId().orElseGet(() -> pickVpc(usable, clusterTag));
+    vpcId = settings.vpcId().orElseGet(() -> pickVpc(usable));
     subnets = usable.stream().filter(s -> vpcId == null || vpcId.equals(s.vpcId())).toList();
 
-    List<SecurityGroup> groups = new ArrayList<>();
-    List<Filter> sgFilters = new ArrayList<>();
-    sgFilters.add(Filter.builder().name("tag-key").values(clusterTag).build());
-    if (vpcId != null) {
-      sgFilters.add(Filter.builder().name("vpc-id").values(vpcId).build());
-    }
-    token = null;
-    do {
-      String next = token;
-      var page =
-          gate.call(
-              "DescribeSecurityGroups",
-              Kind.IDEMPOTENT,
-              () ->
-                  ec2.describeSecurityGroups(
-                      b -> b.filters(sgFilters).maxResults(1000).nextToken(next)));
-      groups.addAll(page.securityGroups());
-      token = page.nextToken();
-    } while (token != null);
     List<SecurityGroup> nodes = new ArrayList<>();
     backendGroupId = null;
-    for (SecurityGroup group : groups) {
-      Optional<String> role = tag(group.tags(), NlbModel.ROLE_TAG);
+    for (SecurityGroup group : securityGroups.withTagKey(clusterTag, Optional.ofNullable(vpcId))) {
+      Optional<String> role = Tags.ec2Value(group.tags(), NlbModel.ROLE_TAG);
       if (role.isEmpty()) {
         nodes.add(group);
       } else if (role.get().equals("backend")
           && group.groupName().equals(Names.backendSecurityGroup(cluster))) {
         backendGroupId = group.groupId();
       } else if (role.get().equals("frontend")) {
-        tag(group.tags(), NlbModel.SERVICE_UID_TAG)
+        Tags.ec2Value(group.tags(), NlbModel.SERVICE_UID_TAG)
             .ifPresent(uid -> frontends.put(uid, group.groupId()));
       }
     }
@@ -137,55 +124,60 @@ final class Network {
         backendGroupId);
   }
 
-  boolean isDiscovered() {
-    return discovered;
-  }
-
   void ensureDiscovered() {
     if (!discovered) {
-      discover();
+      synchronized (this) {
+        if (!discovered) { // another caller may have discovered while this one waited
+          discover();
+        }
+      }
     }
   }
 
   synchronized String vpcId() {
     if (vpcId == null) {
-      throw new ProviderFailureException(
+      throw ProviderFailureException.userError(
           "no VPC: no subnet is tagged "
               + ROLE_ELB
               + " or "
               + ROLE_INTERNAL_ELB
               + " for cluster "
               + cluster
-              + "; tag subnets or set 'vpcId'");
+              + "; tag subnets or set 'vpcId' in the provider config");
     }
     return vpcId;
   }
 
+  /** The subnet IDs an NLB of the model goes into. */
+  List<String> subnetIds(NlbModel model) {
+    return switch (model.subnets()) {
+      case Subnets.Discover d -> subnetsFor(model.internal());
+      case Subnets.Named n -> resolve(n.refs());
+    };
+  }
+
   /** One subnet per zone for a scheme: cluster-tagged first, then by ID. */
-  synchronized List<String> subnetsFor(boolean internal) {
+  private synchronized List<String> subnetsFor(boolean internal) {
     String role = internal ? ROLE_INTERNAL_ELB : ROLE_ELB;
-    String clusterTag = NlbModel.CLUSTER_TAG_PREFIX + cluster;
     Map<String, Subnet> perZone = new TreeMap<>();
     subnets.stream()
         .filter(s -> s.tags().stream().anyMatch(t -> t.key().equals(role)))
-        .sorted(
-            Comparator.<Subnet, Boolean>comparing(
-                    s -> s.tags().stream().noneMatch(t -> t.key().equals(clusterTag)))
-                .thenComparing(Subnet::subnetId))
+        .sorted(clusterTaggedFirst())
         .forEach(s -> perZone.putIfAbsent(s.availabilityZone(), s));
     if (perZone.isEmpty()) {
-      throw new ProviderFailureException(
+      throw ProviderFailureException.userError(
           "no subnet is tagged "
               + role
               + " in VPC "
               + vpcId
-              + "; tag one per zone or name them with the subnets annotation");
+              + "; tag one per zone or name them with the annotation "
+              + SUBNETS);
     }
     return perZone.values().stream().map(Subnet::subnetId).toList();
   }
 
   /** Resolves annotation subnet references (IDs or Name tags) with one filtered read, cached. */
-  List<String> resolve(List<String> refs) {
+  private List<String> resolve(List<String> refs) {
     return named.computeIfAbsent(
         List.copyOf(refs),
         r -> {
@@ -193,24 +185,12 @@ final class Network {
           List<String> names = r.stream().filter(x -> !x.startsWith("subnet-")).toList();
           List<Subnet> found = new ArrayList<>();
           if (!ids.isEmpty()) {
-            found.addAll(
-                gate.call(
-                        "DescribeSubnets",
-                        Kind.IDEMPOTENT,
-                        () -> ec2.describeSubnets(b -> b.subnetIds(ids)))
-                    .subnets());
+            found.addAll(describeSubnets(b -> b.subnetIds(ids)));
           }
           if (!names.isEmpty()) {
             found.addAll(
-                gate.call(
-                        "DescribeSubnets",
-                        Kind.IDEMPOTENT,
-                        () ->
-                            ec2.describeSubnets(
-                                b ->
-                                    b.filters(
-                                        Filter.builder().name("tag:Name").values(names).build())))
-                    .subnets());
+                describeSubnets(
+                    b -> b.filters(Filter.builder().name("tag:Name").values(names).build())));
           }
           List<String> resolved = new ArrayList<>();
           for (String ref : r) {
@@ -219,14 +199,37 @@ final class Network {
                     .filter(
                         s ->
                             s.subnetId().equals(ref)
-                                || tag(s.tags(), "Name").orElse("").equals(ref))
+                                || Tags.ec2Value(s.tags(), "Name").orElse("").equals(ref))
                     .map(Subnet::subnetId)
                     .findFirst()
                     .orElseThrow(
-                        () -> new ProviderFailureException("subnet '" + ref + "' does not exist")));
+                        () ->
+                            ProviderFailureException.userError(
+                                SUBNETS
+                                    + ": subnet '"
+                                    + ref
+                                    + "' does not exist (neither an ID nor a Name tag in the"
+                                    + " region)")));
           }
           return List.copyOf(resolved);
         });
+  }
+
+  private List<Subnet> describeSubnets(
+      java.util.function.Consumer<
+              software.amazon.awssdk.services.ec2.model.DescribeSubnetsRequest.Builder>
+          request) {
+    try {
+      return aws.gate()
+          .call("DescribeSubnets", CallKind.READ, () -> aws.ec2().describeSubnets(request))
+          .subnets();
+    } catch (AwsServiceException e) {
+      if (AwsErrors.is(e, "InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed")) {
+        throw ProviderFailureException.userError(
+            SUBNETS + ": " + AwsErrors.code(e) + ": " + AwsErrors.message(e));
+      }
+      throw e;
+    }
   }
 
   Optional<String> knownFrontend(String uid) {
@@ -241,6 +244,10 @@ final class Network {
     frontends.remove(uid);
   }
 
+  Optional<String> findGroupByName(String name) {
+    return securityGroups.findByName(name, vpcId());
+  }
+
   /**
    * The shared backend group, created on first use, and its rule on every node group: node ports
    * from the backend group, one permission per protocol, however many NLBs exist.
@@ -251,33 +258,12 @@ final class Network {
       String name = Names.backendSecurityGroup(cluster);
       try {
         backendGroupId =
-            gate.call(
-                    "CreateSecurityGroup",
-                    Kind.CREATE,
-                    () ->
-                        ec2.createSecurityGroup(
-                            b ->
-                                b.groupName(name)
-                                    .vpcId(vpcId())
-                                    .description(
-                                        "Fairlead: every NLB of cluster "
-                                            + cluster
-                                            + "; nodes accept node ports from it")
-                                    .tagSpecifications(
-                                        TagSpecification.builder()
-                                            .resourceType(ResourceType.SECURITY_GROUP)
-                                            .tags(
-                                                Tag.builder()
-                                                    .key(NlbModel.CLUSTER_TAG_PREFIX + cluster)
-                                                    .value("owned")
-                                                    .build(),
-                                                Tag.builder()
-                                                    .key(NlbModel.ROLE_TAG)
-                                                    .value("backend")
-                                                    .build())
-                                            .build())))
-                .groupId();
-      } catch (CallGate.AmbiguousWriteException | AwsServiceException e) {
+            securityGroups.create(
+                name,
+                vpcId(),
+                "Fairlead: every NLB of cluster " + cluster + "; nodes accept node ports from it",
+                Map.of(clusterTag, "owned", NlbModel.ROLE_TAG, "backend"));
+      } catch (AmbiguousWriteException | AwsServiceException e) {
         if (e instanceof AwsServiceException ase && !AwsErrors.is(ase, "InvalidGroup.Duplicate")) {
           throw ase;
         }
@@ -292,39 +278,21 @@ final class Network {
     if (!nodeRulesDone) {
       if (nodeGroups.isEmpty()) {
         LOG.warn(
-            "No security group is tagged {}{}: nodes must already accept node ports from the NLBs",
-            NlbModel.CLUSTER_TAG_PREFIX,
-            cluster);
+            "No security group is tagged {}: nodes must already accept node ports from the NLBs",
+            clusterTag);
       }
       for (SecurityGroup node : nodeGroups) {
-        if (hasNodeRule(node)) {
-          continue;
-        }
-        List<IpPermission> permissions = new ArrayList<>();
-        for (String protocol : List.of("tcp", "udp")) {
-          permissions.add(
-              IpPermission.builder()
-                  .ipProtocol(protocol)
-                  .fromPort(settings.nodePortMin())
-                  .toPort(settings.nodePortMax())
-                  .userIdGroupPairs(
-                      UserIdGroupPair.builder()
-                          .groupId(backendGroupId)
-                          .description("Fairlead: node ports from NLBs of cluster " + cluster)
-                          .build())
-                  .build());
-        }
-        try {
-          gate.call(
-              "AuthorizeSecurityGroupIngress",
-              Kind.IDEMPOTENT,
-              () ->
-                  ec2.authorizeSecurityGroupIngress(
-                      b -> b.groupId(node.groupId()).ipPermissions(permissions)));
-        } catch (AwsServiceException e) {
-          if (!AwsErrors.is(e, "InvalidPermission.Duplicate")) {
-            throw e;
+        if (!hasNodeRule(node)) {
+          List<IpPermission> permissions = new ArrayList<>();
+          for (String protocol : List.of("tcp", "udp")) {
+            permissions.add(
+                fromBackend(
+                    protocol,
+                    settings.nodePortMin(),
+                    settings.nodePortMax(),
+                    "Fairlead: node ports from NLBs of cluster " + cluster));
           }
+          securityGroups.authorizeShared(node.groupId(), permissions);
         }
       }
       nodeRulesDone = true;
@@ -343,62 +311,25 @@ final class Network {
     }
     String backend = ensureBackend();
     for (SecurityGroup node : nodeGroups) {
-      boolean present =
-          node.ipPermissions().stream()
-              .anyMatch(
-                  p ->
-                      "tcp".equals(p.ipProtocol())
-                          && p.fromPort() != null
-                          && p.fromPort() <= port
-                          && p.toPort() != null
-                          && p.toPort() >= port
-                          && p.userIdGroupPairs().stream()
-                              .anyMatch(g -> backend.equals(g.groupId())));
-      if (present) {
-        continue;
-      }
-      IpPermission permission =
-          IpPermission.builder()
-              .ipProtocol("tcp")
-              .fromPort(port)
-              .toPort(port)
-              .userIdGroupPairs(
-                  UserIdGroupPair.builder()
-                      .groupId(backend)
-                      .description("Fairlead: NLB health checks of cluster " + cluster)
-                      .build())
-              .build();
-      try {
-        gate.call(
-            "AuthorizeSecurityGroupIngress",
-            Kind.IDEMPOTENT,
-            () ->
-                ec2.authorizeSecurityGroupIngress(
-                    b -> b.groupId(node.groupId()).ipPermissions(permission)));
-      } catch (AwsServiceException e) {
-        if (!AwsErrors.is(e, "InvalidPermission.Duplicate")) {
-          throw e;
-        }
+      if (!allowsFromBackend(node, "tcp", port, port)) {
+        securityGroups.authorizeShared(
+            node.groupId(),
+            List.of(
+                fromBackend("tcp", port, port, "Fairlead: NLB health checks of cluster " + cluster)));
       }
     }
+    LOG.debug("Health-check port {} open from backend group {}", port, backend);
     extraPortsDone.add(port);
   }
 
-  Optional<String> findGroupByName(String name) {
-    return gate
-        .call(
-            "DescribeSecurityGroups",
-            Kind.IDEMPOTENT,
-            () ->
-                ec2.describeSecurityGroups(
-                    b ->
-                        b.filters(
-                            Filter.builder().name("group-name").values(name).build(),
-                            Filter.builder().name("vpc-id").values(vpcId()).build())))
-        .securityGroups()
-        .stream()
-        .map(SecurityGroup::groupId)
-        .findFirst();
+  private IpPermission fromBackend(String protocol, int from, int to, String description) {
+    return IpPermission.builder()
+        .ipProtocol(protocol)
+        .fromPort(from)
+        .toPort(to)
+        .userIdGroupPairs(
+            UserIdGroupPair.builder().groupId(backendGroupId).description(description).build())
+        .build();
   }
 
   private boolean hasNodeRule(SecurityGroup node) {
@@ -406,30 +337,30 @@ final class Network {
         && List.of("tcp", "udp").stream()
             .allMatch(
                 protocol ->
-                    node.ipPermissions().stream()
-                        .anyMatch(
-                            p ->
-                                protocol.equals(p.ipProtocol())
-                                    && p.fromPort() != null
-                                    && p.fromPort() <= settings.nodePortMin()
-                                    && p.toPort() != null
-                                    && p.toPort() >= settings.nodePortMax()
-                                    && p.userIdGroupPairs().stream()
-                                        .anyMatch(g -> backendGroupId.equals(g.groupId()))));
+                    allowsFromBackend(
+                        node, protocol, settings.nodePortMin(), settings.nodePortMax()));
   }
 
-  private static String pickVpc(List<Subnet> usable, String clusterTag) {
-    return usable.stream()
-        .sorted(
-            Comparator.<Subnet, Boolean>comparing(
-                    s -> s.tags().stream().noneMatch(t -> t.key().equals(clusterTag)))
-                .thenComparing(Subnet::subnetId))
-        .map(Subnet::vpcId)
-        .findFirst()
-        .orElse(null);
+  private boolean allowsFromBackend(SecurityGroup node, String protocol, int from, int to) {
+    return node.ipPermissions().stream()
+        .anyMatch(
+            p ->
+                protocol.equals(p.ipProtocol())
+                    && p.fromPort() != null
+                    && p.fromPort() <= from
+                    && p.toPort() != null
+                    && p.toPort() >= to
+                    && p.userIdGroupPairs().stream()
+                        .anyMatch(g -> backendGroupId.equals(g.groupId())));
   }
 
-  static Optional<String> tag(List<Tag> tags, String key) {
-    return tags.stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst();
+  private Comparator<Subnet> clusterTaggedFirst() {
+    return Comparator.<Subnet, Boolean>comparing(
+            s -> s.tags().stream().noneMatch(t -> t.key().equals(clusterTag)))
+        .thenComparing(Subnet::subnetId);
+  }
+
+  private String pickVpc(List<Subnet> usable) {
+    return usable.stream().sorted(clusterTaggedFirst()).map(Subnet::vpcId).findFirst().orElse(null);
   }
 }

@@ -42,11 +42,7 @@ class ApiEconomyIT {
 
   @AfterEach
   void tearDown() {
-    if (controller != null) {
-      controller.close();
-    }
-    cluster.close();
-    moto.close();
+    MotoServer.closeAll(controller, cluster, moto);
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.fairlead.lb.api.LoadBalancerProvider;
 import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.aws.AwsProviderFactory;
 import dev.fairlead.lb.tck.LoadBalancerProviderContract;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,8 +36,7 @@ class AwsProviderConformanceIT extends LoadBalancerProviderContract {
 
   @Override
   protected ProviderContext context(String clusterName) {
-    return new ProviderContext(
-        clusterName, moto.settings(Map.of()), Clock.systemUTC(), ApiCallListener.NONE);
+    return MotoServer.context(clusterName, moto.settings(Map.of()), ApiCallListener.NONE);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.fairlead.lb.aws.it;
 
 import dev.fairlead.controller.testing.ControllerHarness;
 import dev.fairlead.lb.api.ApiCallListener;
-import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderSettings;
 import dev.fairlead.lb.aws.AwsProviderFactory;
 import io.fabric8.kubernetes.api.model.Node;
@@ -11,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,9 +24,7 @@ final class ControllerOnMoto {
     return ControllerHarness.start(
         client,
         new AwsProviderFactory()
-            .create(
-                new ProviderContext(
-                    CLUSTER, settings, Clock.systemUTC(), ApiCallListener.NONE)),
+            .create(MotoServer.context(CLUSTER, settings, ApiCallListener.NONE)),
         ControllerHarness.fastSettings("aws", identity));
   }
 

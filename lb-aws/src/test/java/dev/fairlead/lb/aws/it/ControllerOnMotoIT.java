@@ -37,18 +37,40 @@ class ControllerOnMotoIT {
 
   @AfterEach
   void tearDown() {
-    controller.close();
-    cluster.close();
-    moto.close();
+    MotoServer.closeAll(controller, cluster, moto);
   }
 
   @Test
   void anInvalidAnnotationGivesAWarningEventNamingItAndNoAwsCall() throws Exception {
-    Service service = ControllerOnMoto.service(NS, "bad", 30100);
-    service
-        .getMetadata()
-        .setAnnotations(
-            Map.of("service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval", "soon"));
+    List<String> calls =
+        createAndAwaitWarning(
+            "bad",
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval",
+            "soon",
+            "not a number");
+    assertThat(calls).as("AWS calls for an invalid Service").isEmpty();
+  }
+
+  @Test
+  void aSubnetThatDoesNotExistGivesAWarningNamingTheAnnotationAndCreatesNothing()
+      throws Exception {
+    List<String> calls =
+        createAndAwaitWarning(
+            "lost",
+            "service.beta.kubernetes.io/aws-load-balancer-subnets",
+            "gone",
+            "'gone' does not exist");
+    assertThat(calls).as("reads only, no resource created").containsOnly("DescribeSubnets");
+  }
+
+  /**
+   * Creates a Service with one annotation, waits for a Warning naming it and saying what is wrong,
+   * and returns the AWS calls made meanwhile; the Service gets no address.
+   */
+  private List<String> createAndAwaitWarning(
+      String name, String annotation, String value, String problem) throws Exception {
+    Service service = ControllerOnMoto.service(NS, name, 30100 + 2 * name.length());
+    service.getMetadata().setAnnotations(Map.of(annotation, value));
     moto.startRecording();
 
     cluster.client().services().resource(service).create();
@@ -57,16 +79,15 @@ class ControllerOnMotoIT {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(events("bad"))
+                assertThat(events(name))
                     .anySatisfy(
                         e -> {
                           assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getMessage())
-                              .contains("aws-load-balancer-healthcheck-interval")
-                              .contains("not a number");
+                          assertThat(e.getMessage()).contains(annotation).contains(problem);
                         }));
-    assertThat(moto.stopRecording()).as("AWS calls for an invalid Service").isEmpty();
-    assertThat(ControllerOnMoto.hostname(service("bad"))).isNull();
+    List<String> calls = moto.stopRecording();
+    assertThat(ControllerOnMoto.hostname(service(name))).isNull();
+    return calls;
   }
 
   @Test

@@ -1,24 +1,28 @@
 package dev.fairlead.lb.aws.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fairlead.lb.api.ApiCallListener;
 import dev.fairlead.lb.api.LoadBalancerException;
 import dev.fairlead.lb.api.LoadBalancerProvider;
 import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.LoadBalancerStatus;
-import dev.fairlead.lb.api.ProviderContext;
+import dev.fairlead.lb.api.ProviderFailureException;
+import dev.fairlead.lb.api.ProviderSettings;
 import dev.fairlead.lb.api.RetryLaterException;
 import dev.fairlead.lb.api.ServiceKey;
 import dev.fairlead.lb.aws.AwsProviderFactory;
 import dev.fairlead.lb.aws.internal.AwsLoadBalancerProvider;
+import dev.fairlead.lb.aws.internal.model.Annotations;
 import dev.fairlead.lb.aws.internal.model.Names;
+import dev.fairlead.lb.cloud.CallGate;
+import dev.fairlead.lb.cloud.CallKind;
 import dev.fairlead.lb.tck.Specs;
 import dev.fairlead.sim.proxy.AwsErrors;
 import dev.fairlead.sim.proxy.Fault;
 import dev.fairlead.sim.proxy.FaultProxy;
 import dev.fairlead.sim.proxy.FaultRule;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,40 +61,30 @@ class FaultToleranceIT {
 
   @AfterAll
   static void stop() {
-    elb.close();
-    ec2.close();
-    proxy.close();
-    moto.close();
+    MotoServer.closeAll(elb, ec2, proxy, moto);
   }
 
   LoadBalancerProvider provider() {
     LoadBalancerProvider provider =
         new AwsProviderFactory()
             .create(
-                new ProviderContext(
+                MotoServer.context(
                     CLUSTER,
-                    ProviderSettingsFor.proxy(),
-                    Clock.systemUTC(),
+                    ProviderSettings.of(
+                        Map.of(
+                            "region",
+                            MotoServer.REGION,
+                            "endpoint",
+                            proxy.uri().toString(),
+                            "driftCheck",
+                            "false",
+                            "apiCallsPerSecond",
+                            "500",
+                            "maxThrottleDelay",
+                            "2s")),
                     ApiCallListener.NONE));
     provider.recover(Map.of());
     return provider;
-  }
-
-  static final class ProviderSettingsFor {
-    static dev.fairlead.lb.api.ProviderSettings proxy() {
-      return dev.fairlead.lb.api.ProviderSettings.of(
-          Map.of(
-              "region",
-              MotoServer.REGION,
-              "endpoint",
-              proxy.uri().toString(),
-              "driftCheck",
-              "false",
-              "apiCallsPerSecond",
-              "500",
-              "maxThrottleDelay",
-              "2s"));
-    }
   }
 
   LoadBalancerSpec twoPorts() {
@@ -178,7 +172,8 @@ class FaultToleranceIT {
         assertThat(status.ingress()).hasSize(1);
       }
       assertThat(rules).allSatisfy(r -> assertThat(r.fired()).as(r.toString()).isPositive());
-      assertThat(((AwsLoadBalancerProvider) provider).gate().throttleDelay())
+      CallGate gate = ((AwsLoadBalancerProvider) provider).gate();
+      assertThat(gate.throttleDelay(CallKind.READ).plus(gate.throttleDelay(CallKind.WRITE)))
           .as("throttling raised the shared delay")
           .isPositive();
       for (LoadBalancerSpec spec : created) {
@@ -195,6 +190,82 @@ class FaultToleranceIT {
     } finally {
       proxy.clear();
     }
+  }
+
+  LoadBalancerSpec withDeregistrationDelay() {
+    return specs
+        .forNewService()
+        .annotations(
+            Map.of(Annotations.TG_ATTRIBUTES, "deregistration_delay.timeout_seconds=17"))
+        .build();
+  }
+
+  @Test
+  void anAttributeAwsRefusedOnceIsAppliedByTheRetryNotDropped() {
+    LoadBalancerSpec spec = withDeregistrationDelay();
+    proxy.add(
+        FaultRule.times(
+            "refuse attributes once",
+            FaultRule.containing("Action=ModifyTargetGroupAttributes"),
+            AwsErrors.error(400, "ValidationError", "attribute refused for the test"),
+            1));
+    try (LoadBalancerProvider provider = provider()) {
+      assertThatThrownBy(() -> provider.ensure(spec))
+          .isInstanceOfSatisfying(
+              ProviderFailureException.class,
+              e -> {
+                assertThat(e.isUserError()).isTrue();
+                assertThat(e.getMessage()).contains(Annotations.TG_ATTRIBUTES);
+              });
+
+      provider.ensure(spec);
+
+      assertThat(deregistrationDelays(spec.service()))
+          .as("the retry wrote the attribute instead of reporting success without it")
+          .containsExactly("17");
+      provider.ensureDeleted(spec.service());
+    } finally {
+      proxy.clear();
+    }
+  }
+
+  @Test
+  void anAttributeAwsAlwaysRefusesIsNeverReportedAsEnsured() {
+    LoadBalancerSpec spec = withDeregistrationDelay();
+    proxy.add(
+        FaultRule.randomly(
+            "refuse attributes",
+            FaultRule.containing("Action=ModifyTargetGroupAttributes"),
+            AwsErrors.error(400, "ValidationError", "attribute refused for the test"),
+            1.0));
+    try (LoadBalancerProvider provider = provider()) {
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        assertThatThrownBy(() -> provider.ensure(spec))
+            .as("attempt %d", attempt)
+            .isInstanceOf(ProviderFailureException.class)
+            .hasMessageContaining(Annotations.TG_ATTRIBUTES);
+      }
+      proxy.clear();
+      provider.ensureDeleted(spec.service());
+    } finally {
+      proxy.clear();
+    }
+    assertNothingLeft(spec.service());
+  }
+
+  private List<String> deregistrationDelays(ServiceKey key) {
+    return ownedTargetGroups(key).stream()
+        .map(
+            tg ->
+                elb
+                    .describeTargetGroupAttributes(b -> b.targetGroupArn(tg.targetGroupArn()))
+                    .attributes()
+                    .stream()
+                    .filter(a -> a.key().equals("deregistration_delay.timeout_seconds"))
+                    .map(a -> a.value())
+                    .findFirst()
+                    .orElse("unset"))
+        .toList();
   }
 
   @Test

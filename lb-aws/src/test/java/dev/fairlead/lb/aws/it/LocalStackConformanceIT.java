@@ -7,7 +7,6 @@ import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderSettings;
 import dev.fairlead.lb.aws.AwsProviderFactory;
 import dev.fairlead.lb.tck.LoadBalancerProviderContract;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -105,7 +104,7 @@ class LocalStackConformanceIT extends LoadBalancerProviderContract {
 
   @Override
   protected ProviderContext context(String clusterName) {
-    return new ProviderContext(
+    return MotoServer.context(
         clusterName,
         ProviderSettings.of(
             Map.of(
@@ -115,7 +114,6 @@ class LocalStackConformanceIT extends LoadBalancerProviderContract {
                 localstack.getEndpoint().toString(),
                 "driftCheck",
                 "false")),
-        Clock.systemUTC(),
         ApiCallListener.NONE);
   }
 

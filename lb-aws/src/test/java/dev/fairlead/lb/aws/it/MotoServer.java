@@ -1,7 +1,11 @@
 package dev.fairlead.lb.aws.it;
 
+import dev.fairlead.lb.api.ApiCallListener;
 import dev.fairlead.lb.api.BackendNode;
+import dev.fairlead.lb.api.LoadBalancerProvider;
+import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderSettings;
+import dev.fairlead.lb.aws.AwsProviderFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -86,6 +91,27 @@ final class MotoServer implements AutoCloseable {
     values.putIfAbsent("driftCheck", "false");
     values.putIfAbsent("apiCallsPerSecond", "200");
     return ProviderSettings.of(values);
+  }
+
+  /**
+   * The one place tests build provider contexts (the SPI's context may change shape).
+   *
+   * @param cluster the cluster name
+   * @param settings the provider settings
+   * @param calls receives one record per AWS call
+   * @return the context
+   */
+  static ProviderContext context(String cluster, ProviderSettings settings, ApiCallListener calls) {
+    return new ProviderContext(cluster, settings, Clock.systemUTC(), calls);
+  }
+
+  /** A provider for a cluster on this server, recovered with nothing published. */
+  LoadBalancerProvider provider(String cluster, Map<String, String> extraSettings) {
+    LoadBalancerProvider provider =
+        new AwsProviderFactory()
+            .create(context(cluster, settings(extraSettings), ApiCallListener.NONE));
+    provider.recover(Map.of());
+    return provider;
   }
 
   Ec2Client ec2() {
@@ -228,6 +254,24 @@ final class MotoServer implements AutoCloseable {
       throw new IllegalStateException("aws " + String.join(" ", args) + " failed: " + out);
     }
     return out.strip();
+  }
+
+  /**
+   * Closes each of the given resources that exists, even if set-up failed halfway, so no moto
+   * process outlives a test.
+   *
+   * @param resources the resources, nulls allowed
+   */
+  static void closeAll(AutoCloseable... resources) {
+    for (AutoCloseable resource : resources) {
+      if (resource != null) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing " + resource + " failed", e);
+        }
+      }
+    }
   }
 
   @Override

@@ -6,25 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fairlead.lb.api.ApiCallListener;
 import dev.fairlead.lb.api.Cidr;
-import dev.fairlead.lb.api.IpFamily;
 import dev.fairlead.lb.api.LoadBalancerProvider;
 import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.LoadBalancerStatus;
 import dev.fairlead.lb.api.PortMapping;
 import dev.fairlead.lb.api.Protocol;
-import dev.fairlead.lb.api.ProviderContext;
+import dev.fairlead.lb.api.ProviderFailureException;
 import dev.fairlead.lb.api.ServiceKey;
 import dev.fairlead.lb.api.TrafficPolicy;
 import dev.fairlead.lb.api.UnsupportedFeatureException;
 import dev.fairlead.lb.aws.AwsProviderFactory;
-import java.time.Clock;
+import dev.fairlead.lb.tck.Specs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,10 +37,10 @@ class NlbBehaviourIT {
   static final String CLUSTER = "behaviour";
   static MotoServer moto;
   static String nodeGroup;
-  static final AtomicInteger COUNTER = new AtomicInteger();
 
+  final Specs specs =
+      new Specs("svc-", MotoServer.nodes(2), new AwsProviderFactory().capabilities());
   LoadBalancerProvider provider;
-  final List<ServiceKey> created = new ArrayList<>();
 
   @BeforeAll
   static void startMoto() throws Exception {
@@ -57,38 +55,19 @@ class NlbBehaviourIT {
 
   @BeforeEach
   void open() {
-    provider =
-        new AwsProviderFactory()
-            .create(
-                new ProviderContext(
-                    CLUSTER,
-                    moto.settings(Map.of()),
-                    Clock.systemUTC(),
-                    ApiCallListener.NONE));
-    provider.recover(Map.of());
+    provider = moto.provider(CLUSTER, Map.of());
   }
 
   @AfterEach
   void close() {
-    for (ServiceKey key : created) {
+    for (ServiceKey key : specs.recorded()) {
       provider.ensureDeleted(key);
     }
     provider.close();
   }
 
   LoadBalancerSpec spec(Map<String, String> annotations, PortMapping... ports) {
-    ServiceKey key =
-        new ServiceKey("shop", "svc-" + COUNTER.incrementAndGet(), UUID.randomUUID().toString());
-    created.add(key);
-    return new LoadBalancerSpec(
-        key,
-        List.of(ports),
-        MotoServer.nodes(2),
-        List.of(),
-        List.of(),
-        new TrafficPolicy.Cluster(),
-        List.of(IpFamily.IPV4),
-        annotations);
+    return specs.forNewService().ports(ports).annotations(annotations).build();
   }
 
   static PortMapping tcp(int port, int nodePort) {
@@ -157,10 +136,9 @@ class NlbBehaviourIT {
     try (LoadBalancerProvider counted =
         new AwsProviderFactory()
             .create(
-                new ProviderContext(
+                MotoServer.context(
                     CLUSTER,
                     moto.settings(Map.of()),
-                    Clock.systemUTC(),
                     (operation, outcome, duration) -> reported.add(operation + ":" + outcome)))) {
       moto.startRecording();
       counted.recover(Map.of());
@@ -190,6 +168,40 @@ class NlbBehaviourIT {
   }
 
   @Test
+  void aCertificateThatDoesNotExistIsAUserErrorNamingTheAnnotation() throws Exception {
+    LoadBalancerSpec spec =
+        spec(
+            Map.of(SSL_CERT, "arn:aws:acm:eu-west-1:123456789012:certificate/does-not-exist"),
+            tcp(443, 30443));
+
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      assertThatThrownBy(() -> provider.ensure(spec))
+          .as("attempt %d", attempt)
+          .isInstanceOfSatisfying(
+              ProviderFailureException.class,
+              e -> {
+                assertThat(e.isUserError()).as("a user error, logged without a stack trace").isTrue();
+                assertThat(e.getMessage()).contains(SSL_CERT).contains("does not exist");
+              });
+    }
+  }
+
+  @Test
+  void aSubnetThatDoesNotExistIsAUserErrorBeforeAnyWrite() throws Exception {
+    LoadBalancerSpec spec = spec(Map.of(SUBNETS, "no-such-subnet"), tcp(80, 30080));
+
+    moto.startRecording();
+    assertThatThrownBy(() -> provider.ensure(spec))
+        .isInstanceOfSatisfying(
+            ProviderFailureException.class,
+            e -> {
+              assertThat(e.isUserError()).isTrue();
+              assertThat(e.getMessage()).contains(SUBNETS).contains("'no-such-subnet' does not exist");
+            });
+    assertThat(moto.stopRecording()).as("only the subnet lookup").containsOnly("DescribeSubnets");
+  }
+
+  @Test
   void aChangedHealthCheckReplacesTheTargetGroupAndSwitchesTheListener() throws Exception {
     LoadBalancerSpec before = spec(Map.of(), tcp(80, 30080));
     LoadBalancerStatus status = provider.ensure(before);
@@ -197,15 +209,11 @@ class NlbBehaviourIT {
     String oldTg = targetGroupArns(lb).getFirst();
 
     LoadBalancerSpec after =
-        new LoadBalancerSpec(
-            before.service(),
-            before.ports(),
-            before.backends(),
-            List.of(),
-            List.of(),
-            new TrafficPolicy.Cluster(),
-            List.of(IpFamily.IPV4),
-            Map.of(HC_PROTOCOL, "http", HC_PATH, "/ready", HC_INTERVAL, "10"));
+        specs
+            .forService(before.service())
+            .ports(tcp(80, 30080))
+            .annotations(Map.of(HC_PROTOCOL, "http", HC_PATH, "/ready", HC_INTERVAL, "10"))
+            .build();
     assertThat(provider.ensure(after)).isEqualTo(status);
 
     String newTg = targetGroupArns(lb).getFirst();
@@ -244,15 +252,11 @@ class NlbBehaviourIT {
         .contains("tcp\t443\t0.0.0.0/0");
 
     LoadBalancerSpec second =
-        new LoadBalancerSpec(
-            first.service(),
-            List.of(tcp(443, 30443)),
-            first.backends(),
-            List.of(),
-            List.of(Cidr.parse("203.0.113.0/24")),
-            new TrafficPolicy.Cluster(),
-            List.of(IpFamily.IPV4),
-            Map.of());
+        specs
+            .forService(first.service())
+            .ports(tcp(443, 30443))
+            .sourceRanges(Cidr.parse("203.0.113.0/24"))
+            .build();
     assertThat(provider.ensure(second)).isEqualTo(status);
 
     assertThat(listeners(lb)).containsExactly("443/TCP");
@@ -280,27 +284,23 @@ class NlbBehaviourIT {
   @Test
   void mixedProtocolsLocalPolicySchemeAttributesAndTags() throws Exception {
     LoadBalancerSpec spec =
-        new LoadBalancerSpec(
-            new ServiceKey(
-                "shop", "dns-" + COUNTER.incrementAndGet(), UUID.randomUUID().toString()),
-            List.of(
+        specs
+            .forNewService()
+            .ports(
                 new PortMapping("dns", Protocol.TCP, 53, 30053),
-                new PortMapping("dns-udp", Protocol.UDP, 53, 30053)),
-            MotoServer.nodes(2),
-            List.of(),
-            List.of(),
-            new TrafficPolicy.Local(32100),
-            List.of(IpFamily.IPV4),
-            Map.of(
-                INTERNAL,
-                "true",
-                CROSS_ZONE,
-                "true",
-                ADDITIONAL_TAGS,
-                "team=dns,cost-center=42",
-                TG_ATTRIBUTES,
-                "preserve_client_ip.enabled=true"));
-    created.add(spec.service());
+                new PortMapping("dns-udp", Protocol.UDP, 53, 30053))
+            .trafficPolicy(new TrafficPolicy.Local(32100))
+            .annotations(
+                Map.of(
+                    INTERNAL,
+                    "true",
+                    CROSS_ZONE,
+                    "true",
+                    ADDITIONAL_TAGS,
+                    "team=dns,cost-center=42",
+                    TG_ATTRIBUTES,
+                    "preserve_client_ip.enabled=true"))
+            .build();
 
     String lb = lbArn(provider.ensure(spec));
 
@@ -405,7 +405,7 @@ class NlbBehaviourIT {
             "ec2",
             "create-security-group",
             "--group-name",
-            "mine-" + COUNTER.get(),
+            "mine-" + UUID.randomUUID(),
             "--description",
             "user",
             "--vpc-id",
@@ -452,15 +452,7 @@ class NlbBehaviourIT {
   @Test
   void theBackgroundDriftCheckRepairsOutOfBandChanges() throws Exception {
     provider.close();
-    provider =
-        new AwsProviderFactory()
-            .create(
-                new ProviderContext(
-                    CLUSTER,
-                    moto.settings(Map.of("driftCheck", "true", "driftCheckInterval", "100ms")),
-                    Clock.systemUTC(),
-                    ApiCallListener.NONE));
-    provider.recover(Map.of());
+    provider = moto.provider(CLUSTER, Map.of("driftCheck", "true", "driftCheckInterval", "100ms"));
     LoadBalancerSpec spec = spec(Map.of(), tcp(80, 30080), tcp(443, 30443));
     String lb = lbArn(provider.ensure(spec));
     String listener443 =
@@ -519,9 +511,7 @@ class NlbBehaviourIT {
 
   LoadBalancerProvider open(Map<String, String> extra) {
     return new AwsProviderFactory()
-        .create(
-            new ProviderContext(
-                CLUSTER, moto.settings(extra), Clock.systemUTC(), ApiCallListener.NONE));
+        .create(MotoServer.context(CLUSTER, moto.settings(extra), ApiCallListener.NONE));
   }
 
   @Test
@@ -533,14 +523,7 @@ class NlbBehaviourIT {
 
     // A node joined while the controller was down: the checkpoint's targets hash no longer matches.
     LoadBalancerSpec grown = spec.withBackends(MotoServer.nodes(3));
-    provider =
-        new AwsProviderFactory()
-            .create(
-                new ProviderContext(
-                    CLUSTER,
-                    moto.settings(Map.of()),
-                    Clock.systemUTC(),
-                    ApiCallListener.NONE));
+    provider = open(Map.of());
     Map<ServiceKey, LoadBalancerStatus> published = new HashMap<>();
     published.put(spec.service(), status);
     provider.recover(published);

@@ -1,5 +1,8 @@
 package dev.fairlead.lb.baremetal.speaker;
 
+import dev.fairlead.lb.baremetal.crd.BFDProfile;
+import dev.fairlead.lb.baremetal.crd.BGPAdvertisement;
+import dev.fairlead.lb.baremetal.crd.BGPPeer;
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -14,19 +17,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Informers on Services, EndpointSlices, Nodes and IPAddressPools; every change calls back. */
+/**
+ * Informers on Services, EndpointSlices, Nodes and IPAddressPools, and on the BGP resources
+ * (BGPPeers, BGPAdvertisements, BFDProfiles); every change calls back.
+ */
 final class KubeState implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KubeState.class);
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<EndpointSlice> slices;
   private final SharedIndexInformer<Node> nodes;
   private final SharedIndexInformer<IPAddressPool> pools;
+  private final SharedIndexInformer<BGPPeer> bgpPeers;
+  private final SharedIndexInformer<BGPAdvertisement> bgpAdvertisements;
+  private final SharedIndexInformer<BFDProfile> bfdProfiles;
 
   KubeState(KubernetesClient client, Runnable onChange) {
     services = client.services().inAnyNamespace().runnableInformer(0);
     slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
     nodes = client.nodes().runnableInformer(0);
     pools = client.resources(IPAddressPool.class).runnableInformer(0);
-    for (SharedIndexInformer<? extends HasMetadata> informer : List.of(services, slices, nodes, pools)) {
+    bgpPeers = client.resources(BGPPeer.class).runnableInformer(0);
+    bgpAdvertisements = client.resources(BGPAdvertisement.class).runnableInformer(0);
+    bfdProfiles = client.resources(BFDProfile.class).runnableInformer(0);
+    for (SharedIndexInformer<? extends HasMetadata> informer : List.of(services, slices, nodes, pools,
+        bgpPeers, bgpAdvertisements, bfdProfiles)) {
       addHandler(informer, onChange);
     }
   }
@@ -63,6 +77,17 @@ final class KubeState implements AutoCloseable {
       throw new IllegalStateException("cannot list from the Kubernetes API: " + e.getCause().getMessage(),
           e.getCause());
     }
+    // The BGP resources are optional: a cluster without their CRDs runs ARP/NDP only.
+    CompletableFuture<?> bgp = CompletableFuture.allOf(
+        bgpPeers.start().toCompletableFuture(),
+        bgpAdvertisements.start().toCompletableFuture(),
+        bfdProfiles.start().toCompletableFuture());
+    try {
+      bgp.get(Math.min(timeout.toMillis(), 10_000), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+      LOG.warn("BGP resources (BGPPeer, BGPAdvertisement, BFDProfile) cannot be listed, BGP stays"
+          + " off until they can: {}", e.getCause() == null ? e.toString() : e.getCause().getMessage());
+    }
   }
 
   List<Service> services() {
@@ -81,8 +106,23 @@ final class KubeState implements AutoCloseable {
     return pools.getStore().list();
   }
 
+  List<BGPPeer> bgpPeers() {
+    return bgpPeers.getStore().list();
+  }
+
+  List<BGPAdvertisement> bgpAdvertisements() {
+    return bgpAdvertisements.getStore().list();
+  }
+
+  List<BFDProfile> bfdProfiles() {
+    return bfdProfiles.getStore().list();
+  }
+
   @Override
   public void close() {
+    bgpPeers.close();
+    bgpAdvertisements.close();
+    bfdProfiles.close();
     services.close();
     slices.close();
     nodes.close();

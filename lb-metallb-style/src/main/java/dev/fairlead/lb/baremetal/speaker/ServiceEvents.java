@@ -4,18 +4,10 @@ import dev.fairlead.kube.vocabulary.EventReasons;
 import dev.fairlead.lb.baremetal.speaker.election.Addresses;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
 import dev.fairlead.lb.baremetal.speaker.packet.Mac;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetAddress;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Records Events on the Services a VIP belongs to: {@code AddressConflict} (Warning) when a foreign
@@ -25,15 +17,13 @@ import org.slf4j.LoggerFactory;
 final class ServiceEvents implements Announcer.Observer, AutoCloseable {
   static final String CONFLICT = EventReasons.ADDRESS_CONFLICT;
   static final String ANNOUNCING = EventReasons.ANNOUNCING;
-  private static final Logger LOG = LoggerFactory.getLogger(ServiceEvents.class);
 
-  private final KubernetesClient client;
   private final String node;
-  private final ExecutorService sender = Executors.newVirtualThreadPerTaskExecutor();
+  private final EventRecorder events;
 
   ServiceEvents(KubernetesClient client, String node) {
-    this.client = client;
     this.node = node;
+    this.events = new EventRecorder(client, node);
   }
 
   @Override
@@ -56,41 +46,13 @@ final class ServiceEvents implements Announcer.Observer, AutoCloseable {
   }
 
   private void record(ServiceRef service, String type, String reason, String message) {
-    String now = DateTimeFormatter.ISO_INSTANT.format(
-        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    Event event = new EventBuilder()
-        .withNewMetadata()
-        .withName(service.name() + "." + UUID.randomUUID().toString().substring(0, 13))
-        .withNamespace(service.namespace())
-        .endMetadata()
-        .withNewInvolvedObject()
-        .withApiVersion("v1")
-        .withKind("Service")
-        .withNamespace(service.namespace())
-        .withName(service.name())
-        .withUid(service.uid())
-        .endInvolvedObject()
-        .withType(type)
-        .withReason(reason)
-        .withMessage(message)
-        .withNewSource().withComponent("fairlead-speaker").withHost(node).endSource()
-        .withReportingComponent("fairlead-speaker")
-        .withReportingInstance(node)
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
-        .withCount(1)
-        .build();
-    sender.execute(() -> {
-      try {
-        client.v1().events().inNamespace(service.namespace()).resource(event).create();
-      } catch (RuntimeException e) {
-        LOG.debug("could not record event {} on {}: {}", reason, service, e.getMessage());
-      }
-    });
+    events.record(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service")
+        .withNamespace(service.namespace()).withName(service.name()).withUid(service.uid()).build(),
+        service.namespace(), type, reason, message);
   }
 
   @Override
   public void close() {
-    sender.shutdown();
+    events.close();
   }
 }

@@ -1,5 +1,8 @@
 package dev.fairlead.lb.baremetal.speaker;
 
+import dev.fairlead.lb.baremetal.speaker.bfd.BfdService;
+import dev.fairlead.lb.baremetal.speaker.bgp.BgpSpeaker;
+import dev.fairlead.kube.vocabulary.AddressRange;
 import dev.fairlead.lb.baremetal.speaker.election.Addresses;
 import dev.fairlead.lb.baremetal.speaker.election.Assignment;
 import dev.fairlead.lb.baremetal.speaker.election.Election;
@@ -54,6 +57,7 @@ final class Speaker implements AutoCloseable {
   private Membership membership;
   private Announcer announcer;
   private ServiceEvents events;
+  private BgpSpeaker bgp;
   private Set<String> lastMembers = Set.of();
   private final java.util.concurrent.ScheduledExecutorService linkCheck =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -100,6 +104,8 @@ final class Speaker implements AutoCloseable {
     }
     seeds.add(new InetSocketAddress(bind, settings.membershipPort()));
     events = new ServiceEvents(client, settings.nodeName());
+    bgp = new BgpSpeaker(settings.nodeName(), client, metrics.registry(), settings.secretNamespace(),
+        BfdService.PORT);
     announcer = new Announcer(links, metrics, settings.probeTimeout(), this::speakerOf, events);
     announcer.start();
     membership = new JGroupsMembership(new MembershipSettings(settings.nodeName(), bind,
@@ -187,7 +193,10 @@ final class Speaker implements AutoCloseable {
       List<NodeInfo> nodes = ClusterModel.nodes(kube.nodes());
       List<VipService> services = ClusterModel.services(kube.services(), kube.slices(),
           kube.pools(), settings.loadBalancerClass());
-      Map<InetAddress, Assignment> result = Election.elect(nodes, services, members);
+      // Pools a BGPAdvertisement selects are announced by BGP, not by ARP/NDP.
+      Set<String> bgpPools = BgpSpeaker.bgpPools(kube.pools(), kube.bgpAdvertisements());
+      Map<InetAddress, Assignment> result = Election.elect(nodes, withoutPools(services, bgpPools),
+          members);
       Map<InetAddress, List<ServiceRef>> won =
           linksDown ? Map.of() : Election.wonBy(result, settings.nodeName());
       metrics.election();
@@ -196,15 +205,47 @@ final class Speaker implements AutoCloseable {
             Addresses.format(a.vip()), a.owner().orElse("nobody"), a.candidates()));
       }
       announcer.reconcile(won, membersChanged);
+      reconcileBgp(nodes, services);
     } catch (RuntimeException e) {
       LOG.error("election failed; keeping the previous result", e);
     }
+  }
+
+  private void reconcileBgp(List<NodeInfo> nodes, List<VipService> services) {
+    Optional<NodeInfo> self = nodes.stream().filter(n -> n.name().equals(settings.nodeName())).findFirst();
+    Map<String, String> labels = kube.nodes().stream()
+        .filter(n -> n.getMetadata().getName().equals(settings.nodeName()))
+        .findFirst().map(n -> n.getMetadata().getLabels()).orElse(null);
+    bgp.reconcile(new BgpSpeaker.Inputs(labels == null ? Map.of() : labels,
+        self.map(NodeInfo::eligible).orElse(false),
+        self.map(NodeInfo::internalIps).orElse(List.of()), kube.bgpPeers(),
+        kube.bgpAdvertisements(), kube.bfdProfiles(), kube.pools(), services));
+  }
+
+  private List<VipService> withoutPools(List<VipService> services, Set<String> pools) {
+    if (pools.isEmpty()) {
+      return services;
+    }
+    List<AddressRange> blocks = ClusterModel.blocks(kube.pools().stream()
+        .filter(p -> pools.contains(p.getMetadata().getName())).toList());
+    List<VipService> kept = new ArrayList<>();
+    for (VipService s : services) {
+      List<InetAddress> vips = s.vips().stream()
+          .filter(v -> blocks.stream().noneMatch(b -> b.contains(v))).toList();
+      if (!vips.isEmpty()) {
+        kept.add(new VipService(s.ref(), vips, s.localTrafficPolicy(), s.readyEndpointNodes()));
+      }
+    }
+    return kept;
   }
 
   @Override
   public void close() {
     ready = false;
     linkCheck.shutdownNow();
+    if (bgp != null) {
+      bgp.close(); // graceful restart keeps the routes at the routers while this speaker is away
+    }
     if (announcer != null) {
       announcer.close(); // stop answering first, then leave: the others take over at once
     }

@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
     description = {
       "Answer ARP and IPv6 neighbor solicitations for the LoadBalancer VIPs (addresses from"
           + " IPAddressPools) this node is elected for, and announce them on takeover.",
+      "Pools selected by a BGPAdvertisement are announced over BGP to the BGPPeers instead"
+          + " (every eligible node announces; BFD, graceful restart, TCP MD5).",
       "Needs host networking and CAP_NET_RAW. Configuration errors exit with code 2."
     })
 public final class SpeakerCommand implements Callable<Integer> {
@@ -93,6 +95,12 @@ public final class SpeakerCommand implements Callable<Integer> {
   @Mixin LoadBalancerClassOption loadBalancerClass;
 
   @Mixin LoggingOptions logging;
+
+  @Option(names = "--secret-namespace", paramLabel = "NAMESPACE",
+      defaultValue = "${env:POD_NAMESPACE:-fairlead-system}",
+      description = "Namespace of BGP password Secrets whose BGPPeer names none"
+          + " (default: $POD_NAMESPACE, else ${DEFAULT-VALUE}).")
+  String secretNamespace;
 
   @Override
   public Integer call() throws Exception {
@@ -155,7 +163,7 @@ public final class SpeakerCommand implements Callable<Integer> {
     }
     return new SpeakerSettings(nodeName.strip(), interfaces.stream().map(String::strip).toList(),
         bind, membershipPort, seeds, metricsPort, probeTimeout, failureTimeout, heartbeatInterval,
-        verifyTimeout, loadBalancerClass.loadBalancerClass());
+        verifyTimeout, loadBalancerClass.loadBalancerClass(), secretNamespace.strip());
   }
 
   private static List<Link> links(SpeakerSettings settings) {

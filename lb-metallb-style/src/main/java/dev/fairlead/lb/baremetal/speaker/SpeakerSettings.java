@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param heartbeatInterval heartbeat period
  * @param verifyTimeout how long a suspect gets to answer
  * @param loadBalancerClass the class served; empty = Services without a class
+ * @param secretNamespace namespace of BGP password Secrets that name none
  */
 public record SpeakerSettings(
     String nodeName,
@@ -33,7 +34,8 @@ public record SpeakerSettings(
     Duration failureTimeout,
     Duration heartbeatInterval,
     Duration verifyTimeout,
-    Optional<String> loadBalancerClass) {
+    Optional<String> loadBalancerClass,
+    String secretNamespace) {
 
   /** Copies the lists. */
   public SpeakerSettings {

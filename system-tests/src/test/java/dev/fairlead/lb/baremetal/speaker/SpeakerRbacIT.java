@@ -23,6 +23,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +31,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The speaker's RBAC in deploy/ grants exactly what its Kubernetes side was seen using: the four
- * informers and the events it records (announcing, address conflict). Its packet side needs no API.
+ * The speaker's RBAC in deploy/ grants exactly what its Kubernetes side was seen using: the seven
+ * informers, the events it records (announcing, address conflict, BGP sessions, invalid BGP
+ * objects), its node's entry in the BGP objects' status, and a get of the password Secret. Its
+ * packet side needs no API.
  */
 class SpeakerRbacIT {
 
@@ -58,6 +61,23 @@ class SpeakerRbacIT {
             "eth0", "answered an ARP probe for", web);
         await().atMost(Duration.ofSeconds(10)).until(() ->
             client.v1().events().inNamespace("default").list().getItems().size() == 2);
+
+        // BGP: a peer whose connection is refused (its password Secret is read first), a valid
+        // and an invalid advertisement.
+        try (dev.fairlead.lb.baremetal.speaker.bgp.BgpSpeaker bgp =
+            new dev.fairlead.lb.baremetal.speaker.bgp.BgpSpeaker("node-1", speakerClient,
+                new io.prometheus.metrics.model.registry.PrometheusRegistry(), "fairlead-system", 0)) {
+          bgp.reconcile(new dev.fairlead.lb.baremetal.speaker.bgp.BgpSpeaker.Inputs(Map.of(), true,
+              List.of(InetAddress.ofLiteral("192.0.2.1")), state.bgpPeers(),
+              state.bgpAdvertisements(), state.bfdProfiles(), state.pools(), List.of()));
+          await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(dispatcher.uses)
+              .contains(new ApiUse("", "secrets", "get"),
+                  new ApiUse("baremetal.fairlead.dev", "bgppeers/status", "patch"),
+                  new ApiUse("baremetal.fairlead.dev", "bgpadvertisements/status", "patch")));
+          await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events()
+              .inNamespace("default").list().getItems().stream()
+              .anyMatch(e -> "InvalidConfiguration".equals(e.getReason())));
+        }
       }
       dispatcher.recording = false;
     } finally {
@@ -72,9 +92,25 @@ class SpeakerRbacIT {
     Set<ApiUse> unused = new HashSet<>(granted);
     unused.removeAll(dispatcher.uses);
     assertThat(unused).as("no grant is broader than what the speaker uses").isEmpty();
+    // Secrets: only a get, only in the speaker's namespace, only the named password Secrets.
+    List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> secretRules =
+        Manifests.objects(Manifests.kustomize("baremetal")).stream()
+            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRole
+                || o instanceof io.fabric8.kubernetes.api.model.rbac.Role)
+            .flatMap(o -> (o instanceof io.fabric8.kubernetes.api.model.rbac.Role r
+                ? r.getRules() : ((io.fabric8.kubernetes.api.model.rbac.ClusterRole) o).getRules())
+                .stream().map(rule -> java.util.Map.entry(o, rule)))
+            .filter(e -> e.getValue().getResources().contains("secrets"))
+            .filter(e -> e.getKey().getMetadata().getName().startsWith("fairlead-speaker"))
+            .map(java.util.Map.Entry::getValue).toList();
+    assertThat(secretRules).singleElement().satisfies(rule -> {
+      assertThat(rule.getVerbs()).containsExactly("get");
+      assertThat(rule.getResourceNames()).containsExactly("fairlead-bgp-router");
+    });
   }
 
   private static void seed(KubernetesClient client) {
+    seedBgp(client);
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
         .withNewStatus().addNewAddress().withType("InternalIP").withAddress("192.0.2.1").endAddress()
         .endStatus().build()).create();
@@ -94,5 +130,35 @@ class SpeakerRbacIT {
         .endMetadata().withAddressType("IPv4").addNewEndpoint().withAddresses("198.51.100.7")
         .withNodeName("node-1").withNewConditions().withReady(true).endConditions().endEndpoint()
         .build()).create();
+  }
+
+  private static void seedBgp(KubernetesClient client) {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    client.secrets().inNamespace("fairlead-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("fairlead-bgp-router").withNamespace("fairlead-system").endMetadata()
+        .addToData("password", "czNjcmV0").build()).create();
+    dev.fairlead.lb.baremetal.crd.BFDProfile profile = new dev.fairlead.lb.baremetal.crd.BFDProfile();
+    profile.getMetadata().setName("fast");
+    profile.setSpec(new dev.fairlead.lb.baremetal.crd.BFDProfileSpec(300, 300, 3, null, null, null, null));
+    client.resources(dev.fairlead.lb.baremetal.crd.BFDProfile.class).resource(profile).create();
+    dev.fairlead.lb.baremetal.crd.BGPPeer peer = new dev.fairlead.lb.baremetal.crd.BGPPeer();
+    peer.getMetadata().setName("rtr");
+    peer.setSpec(new dev.fairlead.lb.baremetal.crd.BGPPeerSpec(64513L, 64512L, "127.0.0.1", closedPort,
+        null, "3s", null, "1s", null, null, null, null,
+        new dev.fairlead.lb.baremetal.crd.BGPPeerSpec.SecretReference("fairlead-bgp-router", null),
+        "fast", null, null, null, null, null));
+    client.resources(dev.fairlead.lb.baremetal.crd.BGPPeer.class).resource(peer).create();
+    for (var entry : Map.of("all", List.of("64513:100"), "bad", List.of("not-a-community")).entrySet()) {
+      dev.fairlead.lb.baremetal.crd.BGPAdvertisement ad = new dev.fairlead.lb.baremetal.crd.BGPAdvertisement();
+      ad.getMetadata().setName(entry.getKey());
+      ad.setSpec(new dev.fairlead.lb.baremetal.crd.BGPAdvertisementSpec(null, null, null,
+          entry.getValue(), null, null, null, null));
+      client.resources(dev.fairlead.lb.baremetal.crd.BGPAdvertisement.class).resource(ad).create();
+    }
   }
 }

@@ -5,11 +5,13 @@ import static dev.fairlead.lb.aws.internal.model.Annotations.*;
 import dev.fairlead.lb.api.BackendNode;
 import dev.fairlead.lb.api.Cidr;
 import dev.fairlead.lb.api.IpFamily;
+import dev.fairlead.lb.api.IpLiteral;
 import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.PortMapping;
 import dev.fairlead.lb.api.Protocol;
 import dev.fairlead.lb.api.TrafficPolicy;
 import dev.fairlead.lb.api.UnsupportedFeatureException;
+import dev.fairlead.lb.cloud.UpstreamNames;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -36,16 +38,22 @@ public final class ModelBuilder {
   private static final Pattern SUBNET_ID = Pattern.compile("^subnet-[0-9a-f]+$");
   private static final Pattern EIP = Pattern.compile("^eipalloc-[0-9a-f]+$");
   private static final Pattern SG_ID = Pattern.compile("^sg-[0-9a-f]+$");
-  private static final Set<String> TG_ATTRIBUTE_KEYS =
-      Set.of(
-          "preserve_client_ip.enabled",
-          "proxy_protocol_v2.enabled",
-          "deregistration_delay.timeout_seconds",
-          "deregistration_delay.connection_termination.enabled",
-          "stickiness.enabled",
-          "stickiness.type",
+  /**
+   * The target group attributes an NLB's instance groups accept, each with the values AWS takes, so
+   * a value AWS would refuse is refused here, before any call, naming the annotation.
+   */
+  private static final Map<String, AttributeRule> TG_ATTRIBUTES_ACCEPTED =
+      Map.of(
+          "preserve_client_ip.enabled", AttributeRule.BOOLEAN,
+          "proxy_protocol_v2.enabled", AttributeRule.BOOLEAN,
+          "deregistration_delay.timeout_seconds", AttributeRule.range(0, 3600),
+          "deregistration_delay.connection_termination.enabled", AttributeRule.BOOLEAN,
+          "stickiness.enabled", AttributeRule.BOOLEAN,
+          "stickiness.type", AttributeRule.oneOf("source_ip"),
           "load_balancing.cross_zone.enabled",
-          "target_health_state.unhealthy.connection_termination.enabled");
+              AttributeRule.oneOf("true", "false", "use_load_balancer_configuration"),
+          "target_health_state.unhealthy.connection_termination.enabled", AttributeRule.BOOLEAN);
+
   private static final int MAX_LISTENERS = 50;
 
   private final String cluster;
@@ -68,6 +76,19 @@ public final class ModelBuilder {
   public static boolean implementedElsewhere(LoadBalancerSpec spec) {
     String type = spec.annotation(TYPE).map(v -> v.strip().toLowerCase(Locale.ROOT)).orElse("");
     return type.equals("external") || type.equals("nlb-ip");
+  }
+
+  /**
+   * Whether the Service asks for an NLB the way the upstream in-tree provider required ({@code
+   * type: nlb}); only such a Service can have an upstream NLB to adopt.
+   *
+   * @param spec the spec
+   * @return true for {@code type: nlb}
+   */
+  public static boolean requestsNlb(LoadBalancerSpec spec) {
+    return spec.annotation(TYPE)
+        .map(v -> v.strip().toLowerCase(Locale.ROOT).equals("nlb"))
+        .orElse(false);
   }
 
   /**
@@ -135,12 +156,21 @@ public final class ModelBuilder {
     Map<String, String> tags = ownershipTags(spec);
     Optional<Boolean> crossZone = spec.annotation(CROSS_ZONE).map(v -> bool(CROSS_ZONE, v));
     Map<String, String> tgAttributes = keyValues(spec, TG_ATTRIBUTES);
-    for (String key : tgAttributes.keySet()) {
-      require(
-          TG_ATTRIBUTE_KEYS.contains(key),
-          TG_ATTRIBUTES,
-          "unknown attribute '" + key + "'; known: " + new TreeSet<>(TG_ATTRIBUTE_KEYS));
-    }
+    tgAttributes.forEach(
+        (key, value) -> {
+          AttributeRule rule = TG_ATTRIBUTES_ACCEPTED.get(key);
+          require(
+              rule != null,
+              TG_ATTRIBUTES,
+              "unknown attribute '"
+                  + key
+                  + "'; known: "
+                  + new TreeSet<>(TG_ATTRIBUTES_ACCEPTED.keySet()));
+          require(
+              rule.accepts(value),
+              TG_ATTRIBUTES,
+              "'" + key + "=" + value + "': the value must be " + rule.expected());
+        });
     List<String> byo = list(spec, SECURITY_GROUPS);
     for (String sg : byo) {
       require(
@@ -219,7 +249,10 @@ public final class ModelBuilder {
         Names.frontendSecurityGroup(lbName),
         rules,
         targets,
-        skipped);
+        skipped,
+        requestsNlb(spec)
+            ? Optional.of(UpstreamNames.loadBalancerName(spec.service()))
+            : Optional.empty());
   }
 
   /**
@@ -487,33 +520,7 @@ public final class ModelBuilder {
 
   /** The CIDR as EC2 reports it: IPv6 in the RFC 5952 compressed form. */
   static String cidrText(Cidr cidr) {
-    if (cidr.family() == IpFamily.IPV4) {
-      return cidr.toString();
-    }
-    String[] groups = cidr.address().getHostAddress().split("%")[0].split(":");
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < groups.length; i++) {
-      int j = i;
-      while (j < groups.length && groups[j].equals("0")) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-    }
-    String text;
-    if (bestStart < 0) {
-      text = String.join(":", groups);
-    } else {
-      text =
-          String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart))
-              + "::"
-              + String.join(
-                  ":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
-    }
-    return text + "/" + cidr.prefixLength();
+    return IpLiteral.format(cidr.address()) + "/" + cidr.prefixLength();
   }
 
   private static List<String> ipProtocols(String listenerProtocol) {
@@ -604,6 +611,26 @@ public final class ModelBuilder {
   private static void require(boolean condition, String annotation, String problem) {
     if (!condition) {
       throw new UnsupportedFeatureException(annotation + ": " + problem);
+    }
+  }
+
+  /** The values one target group attribute accepts. */
+  private record AttributeRule(String expected, java.util.function.Predicate<String> test) {
+    static final AttributeRule BOOLEAN = oneOf("true", "false");
+
+    static AttributeRule oneOf(String... values) {
+      List<String> allowed = List.of(values);
+      return new AttributeRule(String.join(" or ", allowed), allowed::contains);
+    }
+
+    static AttributeRule range(int min, int max) {
+      return new AttributeRule(
+          "a whole number from " + min + " to " + max,
+          v -> v.matches("\\d{1,9}") && Integer.parseInt(v) >= min && Integer.parseInt(v) <= max);
+    }
+
+    boolean accepts(String value) {
+      return test.test(value);
     }
   }
 }

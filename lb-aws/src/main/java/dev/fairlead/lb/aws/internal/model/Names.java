@@ -1,10 +1,7 @@
 package dev.fairlead.lb.aws.internal.model;
 
 import dev.fairlead.lb.api.ServiceKey;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.fairlead.lb.cloud.Fingerprint;
 import java.util.Locale;
 
 /**
@@ -30,7 +27,7 @@ public final class Names {
         + "-"
         + part(service.name())
         + "-"
-        + hash(cluster, service.uid()).substring(0, 10);
+        + Fingerprint.prefix(10, cluster, service.uid());
   }
 
   /**
@@ -48,7 +45,7 @@ public final class Names {
         + "-"
         + part(service.name())
         + "-"
-        + hash(cluster, service.uid(), settings).substring(0, 10);
+        + Fingerprint.prefix(10, cluster, service.uid(), settings);
   }
 
   /**
@@ -70,25 +67,6 @@ public final class Names {
    */
   public static String backendSecurityGroup(String cluster) {
     return "fairlead-backend-" + cluster;
-  }
-
-  /**
-   * A lower-case hex SHA-256 of the parts, separated by newlines.
-   *
-   * @param parts the parts
-   * @return 64 hex characters
-   */
-  public static String hash(String... parts) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (String part : parts) {
-        digest.update(part.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) '\n');
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
   }
 
   private static String part(String text) {

@@ -1,6 +1,7 @@
 package dev.fairlead.lb.aws.internal.model;
 
 import dev.fairlead.lb.api.ServiceKey;
+import dev.fairlead.lb.cloud.Fingerprint;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +32,9 @@ import java.util.TreeSet;
  * @param frontendRules the managed frontend group's ingress rules
  * @param targets the instance IDs every target group should hold
  * @param skippedNodes nodes that cannot be targets (no AWS instance ID)
+ * @param adoptableName the name of an NLB the upstream in-tree provider may have created for this
+ *     Service ({@code a<uid>}, when the Service asks for {@code type: nlb} as upstream required), to
+ *     adopt instead of creating a second one; empty otherwise
  */
 public record NlbModel(
     ServiceKey service,
@@ -47,7 +51,8 @@ public record NlbModel(
     String frontendSecurityGroupName,
     SortedSet<IngressRule> frontendRules,
     SortedSet<String> targets,
-    List<String> skippedNodes) {
+    List<String> skippedNodes,
+    Optional<String> adoptableName) {
 
   /** Tag: the cluster owns the resource. */
   public static final String CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/";
@@ -86,6 +91,7 @@ public record NlbModel(
     frontendRules = new TreeSet<>(frontendRules);
     targets = new TreeSet<>(targets);
     skippedNodes = List.copyOf(skippedNodes);
+    Objects.requireNonNull(adoptableName, "adoptableName");
   }
 
   /**
@@ -118,7 +124,7 @@ public record NlbModel(
     }
     canonical.append(byoSecurityGroups).append('|').append(frontendSecurityGroupName).append('|');
     canonical.append(frontendRules);
-    return Names.hash(canonical.toString()).substring(0, 16);
+    return Fingerprint.prefix(16, canonical.toString());
   }
 
   /**
@@ -127,7 +133,7 @@ public record NlbModel(
    * @return the hash
    */
   public String targetsHash() {
-    return Names.hash(String.join(",", targets)).substring(0, 16);
+    return Fingerprint.prefix(16, String.join(",", targets));
   }
 
   /**

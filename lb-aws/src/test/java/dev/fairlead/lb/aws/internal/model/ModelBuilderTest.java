@@ -13,6 +13,8 @@ import dev.fairlead.lb.api.Protocol;
 import dev.fairlead.lb.api.ServiceKey;
 import dev.fairlead.lb.api.TrafficPolicy;
 import dev.fairlead.lb.api.UnsupportedFeatureException;
+import dev.fairlead.lb.aws.internal.AwsProviders;
+import dev.fairlead.lb.tck.Specs;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -36,18 +38,16 @@ class ModelBuilderTest {
 
   final ModelBuilder builder = new ModelBuilder("prod");
 
+  static final Specs SPECS = new Specs("model-", NODES, AwsProviders.capabilities());
+
+  /** The Service with one TCP port 80 (node port 30080), every node, no annotation. */
+  static Specs.Builder builder() {
+    return SPECS.forService(KEY).ports(new PortMapping("http", Protocol.TCP, 80, 30080));
+  }
+
   static LoadBalancerSpec spec(Map<String, String> annotations, PortMapping... ports) {
-    return new LoadBalancerSpec(
-        KEY,
-        ports.length == 0
-            ? List.of(new PortMapping("http", Protocol.TCP, 80, 30080))
-            : List.of(ports),
-        NODES,
-        List.of(),
-        List.of(),
-        new TrafficPolicy.Cluster(),
-        List.of(IpFamily.IPV4),
-        annotations);
+    Specs.Builder b = builder().annotations(annotations);
+    return (ports.length == 0 ? b : b.ports(ports)).build();
   }
 
   static Stream<Arguments> invalidAnnotations() {
@@ -66,6 +66,12 @@ class ModelBuilderTest {
         Arguments.of(CROSS_ZONE, "yes", "true or false"),
         Arguments.of(TG_ATTRIBUTES, "proxy_protocol_v2.enabled", "not key=value"),
         Arguments.of(TG_ATTRIBUTES, "foo.bar=1", "unknown attribute"),
+        Arguments.of(
+            TG_ATTRIBUTES, "deregistration_delay.timeout_seconds=-5", "whole number from 0 to 3600"),
+        Arguments.of(
+            TG_ATTRIBUTES, "deregistration_delay.timeout_seconds=4000", "whole number from 0 to 3600"),
+        Arguments.of(TG_ATTRIBUTES, "preserve_client_ip.enabled=yes", "must be true or false"),
+        Arguments.of(TG_ATTRIBUTES, "stickiness.type=lb_cookie", "must be source_ip"),
         Arguments.of(EIP_ALLOCATIONS, "eip-123", "not an allocation ID"),
         Arguments.of(PRIVATE_IPV4, "10.0.0.300", "not an IPv4 address"),
         Arguments.of(PRIVATE_IPV4, "10.0.0.5", "need an internal NLB"),
@@ -95,48 +101,26 @@ class ModelBuilderTest {
   static Stream<Arguments> unsupportedSpecs() {
     return Stream.of(
         Arguments.of(
-            new LoadBalancerSpec(
-                KEY,
-                List.of(new PortMapping("", Protocol.SCTP, 80, 30080)),
-                NODES,
-                List.of(),
-                List.of(),
-                new TrafficPolicy.Cluster(),
-                List.of(IpFamily.IPV4),
-                Map.of()),
+            builder()
+                .ports(new PortMapping("", Protocol.SCTP, 80, 30080))
+                .build(),
             "SCTP"),
         Arguments.of(
-            new LoadBalancerSpec(
-                KEY,
-                List.of(new PortMapping("", Protocol.TCP, 80, 0)),
-                NODES,
-                List.of(),
-                List.of(),
-                new TrafficPolicy.Cluster(),
-                List.of(IpFamily.IPV4),
-                Map.of()),
+            builder()
+                .ports(new PortMapping("", Protocol.TCP, 80, 0))
+                .build(),
             "nodePort"),
         Arguments.of(
-            new LoadBalancerSpec(
-                KEY,
-                List.of(new PortMapping("", Protocol.TCP, 80, 30080)),
-                NODES,
-                List.of(InetAddress.ofLiteral("192.0.2.1")),
-                List.of(),
-                new TrafficPolicy.Cluster(),
-                List.of(IpFamily.IPV4),
-                Map.of()),
+            builder()
+                .ports(new PortMapping("", Protocol.TCP, 80, 30080))
+                .requestedAddresses(InetAddress.ofLiteral("192.0.2.1"))
+                .build(),
             "loadBalancerIP"),
         Arguments.of(
-            new LoadBalancerSpec(
-                KEY,
-                List.of(new PortMapping("", Protocol.TCP, 80, 30080)),
-                NODES,
-                List.of(),
-                List.of(),
-                new TrafficPolicy.Cluster(),
-                List.of(IpFamily.IPV6),
-                Map.of()),
+            builder()
+                .ports(new PortMapping("", Protocol.TCP, 80, 30080))
+                .ipFamilies(IpFamily.IPV6)
+                .build(),
             "IPv6"),
         Arguments.of(
             spec(
@@ -191,15 +175,10 @@ class ModelBuilderTest {
   void localPolicyChecksHealthCheckNodePortOverHttp() {
     // Upstream's 10 s interval with a 10 s timeout; ELBv2 wants the timeout below the interval.
     LoadBalancerSpec local =
-        new LoadBalancerSpec(
-            KEY,
-            List.of(new PortMapping("", Protocol.TCP, 80, 30080)),
-            NODES,
-            List.of(),
-            List.of(),
-            new TrafficPolicy.Local(32000),
-            List.of(IpFamily.IPV4),
-            Map.of());
+        builder()
+                .ports(new PortMapping("", Protocol.TCP, 80, 30080))
+                .trafficPolicy(new TrafficPolicy.Local(32000))
+                .build();
 
     assertThat(builder.build(local).targetGroups().getFirst().healthCheck())
         .isEqualTo(new HealthCheck("HTTP", "32000", Optional.of("/healthz"), 10, 9, 2, 2));
@@ -281,15 +260,11 @@ class ModelBuilderTest {
   @Test
   void sourceRangesFromSpecWinOverTheAnnotation() {
     LoadBalancerSpec spec =
-        new LoadBalancerSpec(
-            KEY,
-            List.of(new PortMapping("", Protocol.TCP, 80, 30080)),
-            NODES,
-            List.of(),
-            List.of(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32")),
-            new TrafficPolicy.Cluster(),
-            List.of(IpFamily.IPV4),
-            Map.of(SOURCE_RANGES, "198.51.100.0/24"));
+        builder()
+                .ports(new PortMapping("", Protocol.TCP, 80, 30080))
+                .sourceRanges(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32"))
+                .annotations(Map.of(SOURCE_RANGES, "198.51.100.0/24"))
+                .build();
 
     assertThat(builder.build(spec).frontendRules())
         .containsExactlyInAnyOrder(
@@ -379,5 +354,32 @@ class ModelBuilderTest {
     assertThat(ModelBuilder.instanceId("i-0abc123")).hasValue("i-0abc123");
     assertThat(ModelBuilder.instanceId("gce://p/z/n")).isEmpty();
     assertThat(ModelBuilder.instanceId("")).isEmpty();
+  }
+
+  @Test
+  void targetGroupAttributesAwsAcceptsPassAndEndUpInTheGroupName() {
+    NlbModel plain = builder.build(spec(Map.of()));
+    NlbModel tuned =
+        builder.build(
+            spec(
+                Map.of(
+                    TG_ATTRIBUTES,
+                    "deregistration_delay.timeout_seconds=0,stickiness.enabled=true,"
+                        + "stickiness.type=source_ip,"
+                        + "load_balancing.cross_zone.enabled=use_load_balancer_configuration")));
+
+    assertThat(tuned.targetGroups().getFirst().attributes())
+        .containsEntry("deregistration_delay.timeout_seconds", "0")
+        .containsEntry("stickiness.type", "source_ip")
+        .hasSize(4);
+    assertThat(tuned.targetGroups().getFirst().name())
+        .isNotEqualTo(plain.targetGroups().getFirst().name());
+  }
+
+  @Test
+  void onlyTypeNlbMayHaveAnUpstreamNlbToAdopt() {
+    assertThat(builder.build(spec(Map.of())).adoptableName()).isEmpty();
+    assertThat(builder.build(spec(Map.of(TYPE, "nlb"))).adoptableName())
+        .hasValue("a3f1c2a9e8b7d4c6e9a1b2c3d4e5f6a7");
   }
 }

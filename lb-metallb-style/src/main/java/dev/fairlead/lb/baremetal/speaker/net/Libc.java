@@ -32,6 +32,33 @@ final class Libc {
   static final int EINTR = 4;
   static final int EAGAIN = 11;
 
+  // IP sockets (BGP over TCP, BFD over UDP)
+  static final int AF_INET = 2;
+  static final int AF_INET6 = 10;
+  static final int SOCK_STREAM = 1;
+  static final int SOCK_DGRAM = 2;
+  static final int SOCK_NONBLOCK = 0x800;
+  static final int IPPROTO_IP = 0;
+  static final int IPPROTO_TCP = 6;
+  static final int IPPROTO_IPV6 = 41;
+  static final int SO_REUSEADDR = 2;
+  static final int SO_ERROR = 4;
+  static final int IP_TOS = 1;
+  static final int IP_TTL = 2;
+  static final int IP_RECVTTL = 12;
+  static final int IPV6_UNICAST_HOPS = 16;
+  static final int IPV6_V6ONLY = 26;
+  static final int IPV6_RECVHOPLIMIT = 51;
+  static final int IPV6_HOPLIMIT = 52;
+  static final int IPV6_TCLASS = 67;
+  static final int TCP_MD5SIG = 14;
+  static final int MSG_DONTWAIT = 0x40;
+  static final int MSG_NOSIGNAL = 0x4000;
+  static final short POLLIN = 0x1;
+  static final short POLLOUT = 0x4;
+  static final int EINPROGRESS = 115;
+  static final int SHUT_RDWR = 2;
+
   /** {@code struct sockaddr_ll}, 20 bytes. */
   static final int SOCKADDR_LL_SIZE = 20;
 
@@ -58,6 +85,24 @@ final class Libc {
       ValueLayout.ADDRESS, ValueLayout.ADDRESS);
   private static final MethodHandle CLOSE = bind("close", ValueLayout.JAVA_INT,
       ValueLayout.JAVA_INT);
+  private static final MethodHandle CONNECT = bind("connect", ValueLayout.JAVA_INT,
+      ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+  private static final MethodHandle GETSOCKNAME = bind("getsockname", ValueLayout.JAVA_INT,
+      ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+  private static final MethodHandle GETSOCKOPT = bind("getsockopt", ValueLayout.JAVA_INT,
+      ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+      ValueLayout.ADDRESS);
+  private static final MethodHandle POLL = bind("poll", ValueLayout.JAVA_INT,
+      ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
+  private static final MethodHandle RECV = bind("recv", ValueLayout.JAVA_LONG,
+      ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
+  private static final MethodHandle SENDTO = bind("sendto", ValueLayout.JAVA_LONG,
+      ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+      ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+  private static final MethodHandle RECVMSG = bind("recvmsg", ValueLayout.JAVA_LONG,
+      ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+  private static final MethodHandle SHUTDOWN = bind("shutdown", ValueLayout.JAVA_INT,
+      ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
   private static final MethodHandle STRERROR = LINKER.downcallHandle(
       LIBC.find("strerror").orElseThrow(),
       FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
@@ -101,6 +146,44 @@ final class Libc {
 
   static Result close(int fd) {
     return call(state -> (int) CLOSE.invokeExact(state, fd));
+  }
+
+  static Result connect(int fd, MemorySegment address, int length) {
+    return call(state -> (int) CONNECT.invokeExact(state, fd, address, length));
+  }
+
+  static Result getsockname(int fd, MemorySegment address, MemorySegment length) {
+    return call(state -> (int) GETSOCKNAME.invokeExact(state, fd, address, length));
+  }
+
+  static Result getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment length) {
+    return call(state -> (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length));
+  }
+
+  /** {@code poll} on one descriptor; {@code pollfd} is 8 octets: fd, events, revents. */
+  static Result poll(MemorySegment pollfd, int timeoutMillis) {
+    return call(state -> (int) POLL.invokeExact(state, pollfd, 1L, timeoutMillis));
+  }
+
+  static Result recv(int fd, MemorySegment buffer, long length, int flags) {
+    return call(state -> (long) RECV.invokeExact(state, fd, buffer, length, flags));
+  }
+
+  static Result send(int fd, MemorySegment buffer, long length, int flags) {
+    return call(state -> (long) SEND.invokeExact(state, fd, buffer, length, flags));
+  }
+
+  static Result sendto(int fd, MemorySegment buffer, long length, int flags, MemorySegment to,
+      int toLength) {
+    return call(state -> (long) SENDTO.invokeExact(state, fd, buffer, length, flags, to, toLength));
+  }
+
+  static Result recvmsg(int fd, MemorySegment msghdr, int flags) {
+    return call(state -> (long) RECVMSG.invokeExact(state, fd, msghdr, flags));
+  }
+
+  static Result shutdown(int fd, int how) {
+    return call(state -> (int) SHUTDOWN.invokeExact(state, fd, how));
   }
 
   static String strerror(int errno) {

@@ -89,7 +89,7 @@ final class Topology implements AutoCloseable {
   }
 
   /** A /28 whose first address is not configured on this host yet. */
-  private static int freeSlot() {
+  static int freeSlot() {
     String used = Shell.quiet("ip", "-4", "addr").output();
     int start = ThreadLocalRandom.current().nextInt(48);
     for (int i = 0; i < 48; i++) {
@@ -101,7 +101,7 @@ final class Topology implements AutoCloseable {
     throw new IllegalStateException("no free documentation /28 on this host");
   }
 
-  private static String block(int k) {
+  static String block(int k) {
     return BLOCKS[k / 16];
   }
 
