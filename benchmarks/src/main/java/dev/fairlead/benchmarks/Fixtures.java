@@ -1,7 +1,7 @@
 package dev.fairlead.benchmarks;
 
 import dev.fairlead.controller.metrics.ControllerMetrics;
-import dev.fairlead.controller.model.ServiceEligibility;
+import dev.fairlead.kube.vocabulary.ServiceEligibility;
 import dev.fairlead.controller.queue.Backoff;
 import dev.fairlead.controller.runtime.ControllerSettings;
 import dev.fairlead.lb.api.LoadBalancerProvider;
@@ -277,8 +277,8 @@ final class Fixtures {
                 CLUSTER,
                 ProviderSettings.of(settings),
                 Clock.systemUTC(),
-                metrics.cloudApiListener(InMemoryProviderFactory.NAME),
-                Map.of(InMemoryCloud.class, cloud)));
+                metrics.cloudApiListener(InMemoryProviderFactory.NAME)),
+            cloud);
   }
 
   /**

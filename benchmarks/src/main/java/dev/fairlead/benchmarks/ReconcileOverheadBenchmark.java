@@ -2,7 +2,7 @@ package dev.fairlead.benchmarks;
 
 import dev.fairlead.controller.kube.KubeServiceWriter;
 import dev.fairlead.controller.metrics.ControllerMetrics;
-import dev.fairlead.controller.model.ServiceEligibility;
+import dev.fairlead.kube.vocabulary.ServiceEligibility;
 import dev.fairlead.controller.queue.Outcome;
 import dev.fairlead.controller.reconcile.BackendTracker;
 import dev.fairlead.controller.reconcile.EventRecorder;
@@ -14,6 +14,7 @@ import dev.fairlead.lb.api.LoadBalancerProvider;
 import dev.fairlead.lb.tck.memory.InMemoryCloud;
 import dev.fairlead.lb.tck.memory.InMemoryProviderFactory;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -77,10 +78,10 @@ public final class ReconcileOverheadBenchmark {
       CountingWriter stub = new CountingWriter();
       ServiceReconciler withApi =
           new ServiceReconciler(eligibility, cache::get, backends::current, invoker,
-              provider.capabilities(), new KubeServiceWriter(client, gate), events);
+              provider.capabilities(), provider.metadataUse(), new KubeServiceWriter(client, gate), events);
       ServiceReconciler withStub =
           new ServiceReconciler(eligibility, cache::get, backends::current, invoker,
-              provider.capabilities(), stub, events);
+              provider.capabilities(), provider.metadataUse(), stub, events);
 
       // A: new Services, real API writes.
       List<String> apiKeys = new ArrayList<>();
@@ -260,12 +261,12 @@ public final class ReconcileOverheadBenchmark {
     final LongAdder warning = new LongAdder();
 
     @Override
-    public void normal(Service service, String reason, String message) {
+    public void normal(HasMetadata object, String reason, String message) {
       normal.increment();
     }
 
     @Override
-    public void warning(Service service, String reason, String message) {
+    public void warning(HasMetadata object, String reason, String message) {
       warning.increment();
       System.err.println("warning event: " + reason + ": " + message);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fairlead.controller.cli.CliException;
 import dev.fairlead.controller.cli.ProviderConfigFile;
+import dev.fairlead.controller.host.ClusterProviderFactory;
 import dev.fairlead.controller.cli.ProviderRegistry;
 import dev.fairlead.controller.metrics.ControllerMetrics;
 import dev.fairlead.controller.queue.Backoff;
@@ -94,7 +95,7 @@ public final class Sandbox implements AutoCloseable {
           + "; stop what uses it or choose another address with --listen HOST:PORT");
     }
     KubernetesClient client = null;
-    LoadBalancerProvider provider = null;
+    ControllerRuntime runtime = null;
     try {
       ProviderSettings settings = configured;
       Map<String, String> environment = Map.of();
@@ -121,18 +122,18 @@ public final class Sandbox implements AutoCloseable {
       }
       client = api.newClient();
       ControllerMetrics metrics = new ControllerMetrics();
-      provider = factory.create(new ProviderContext(CLUSTER, settings, clock,
-          metrics.cloudApiListener(factory.name()), Map.of(KubernetesClient.class, client)));
-      ControllerRuntime runtime = new ControllerRuntime(client, provider,
+      runtime = new ControllerRuntime(client, ClusterProviderFactory.binding(factory,
+          new ProviderContext(CLUSTER, settings, clock, metrics.cloudApiListener(factory.name()))),
           settings(factory.name(), options.metricsPort()), metrics, clock);
       runtime.start();
       Path kubeconfig = api.writeKubeconfig(options.kubeconfig());
       Optional<Path> cloudEnv = environment.isEmpty() ? Optional.empty()
           : Optional.of(writeCloudEnv(kubeconfig.resolveSibling("cloud.env"), environment));
-      return new Sandbox(api, client, provider, runtime, kubeconfig, cloud, cloudEnv, hints);
+      return new Sandbox(api, client, runtime.provider(), runtime, kubeconfig, cloud, cloudEnv, hints);
     } catch (RuntimeException e) {
-      if (provider != null) {
-        provider.close();
+      if (runtime != null) {
+        runtime.close();
+        runtime.provider().close();
       }
       if (client != null) {
         client.close();

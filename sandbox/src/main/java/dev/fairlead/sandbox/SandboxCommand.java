@@ -1,6 +1,8 @@
 package dev.fairlead.sandbox;
 
 import dev.fairlead.controller.cli.CliException;
+import dev.fairlead.controller.cli.LoggingOptions;
+import dev.fairlead.controller.cli.ProviderOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,6 +25,9 @@ import picocli.CommandLine.Spec;
       "Run an embedded Kubernetes API with seeded Nodes and the real controller, until Ctrl-C.",
       "Point kubectl at the kubeconfig it writes, create a Service of type LoadBalancer and watch"
           + " it get an address.",
+      "--provider defaults to baremetal (no external dependency); aws uses moto (started by the"
+          + " sandbox when python3 -m moto.server exists, or the endpoint in --provider-config); gcp"
+          + " or azure when installed.",
       "Configuration errors (bad flag, unknown provider, port taken) exit with code 2."
     })
 public final class SandboxCommand implements Callable<Integer> {
@@ -29,15 +35,9 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--provider", paramLabel = "NAME", defaultValue = "baremetal",
-      description = "baremetal (default, no external dependency), aws (moto: started by the sandbox when"
-          + " python3 -m moto.server exists, or the endpoint in --provider-config), gcp or azure (when"
-          + " installed).")
-  String provider;
+  @Mixin ProviderOptions provider;
 
-  @Option(names = "--provider-config", paramLabel = "FILE",
-      description = "YAML file with the provider's settings (as for 'fairlead controller').")
-  Path providerConfig;
+  @Mixin LoggingOptions logging;
 
   @Option(names = "--nodes", paramLabel = "N", defaultValue = "3",
       description = "Nodes to seed, 0 allowed (default: ${DEFAULT-VALUE}).")
@@ -69,11 +69,12 @@ public final class SandboxCommand implements Callable<Integer> {
       throw new CliException("--metrics-port must be -1 (none), 0 (a free port) or a port number, got "
           + metricsPort);
     }
+    logging.apply();
     HostPort address = HostPort.parse(listen);
     Path kubeconfig = kubeconfigOut != null ? kubeconfigOut
         : Path.of(System.getProperty("user.home"), ".fairlead", "sandbox", "kubeconfig");
-    SandboxOptions options = new SandboxOptions(provider, providerConfig, nodes, address.host(), address.port(),
-        kubeconfig, !noDefaultPool, metricsPort);
+    SandboxOptions options = new SandboxOptions(provider.name(Sandbox.BAREMETAL), provider.configFile(),
+        nodes, address.host(), address.port(), kubeconfig, !noDefaultPool, metricsPort);
     PrintWriter out = spec.commandLine().getOut();
     Sandbox sandbox = Sandbox.start(options);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fairlead.controller.cli.ProviderRegistry;
+import dev.fairlead.controller.host.ClusterProviderFactory;
 import dev.fairlead.controller.metrics.ControllerMetrics;
 import dev.fairlead.controller.queue.Backoff;
 import dev.fairlead.controller.runtime.ControllerRuntime;
@@ -88,16 +89,17 @@ class ControllerRbacIT {
 
   /** Drives the controller (on {@code controllerClient}) through its paces; the test acts on {@code client}. */
   private static void runControllerThroughItsPaces(KubernetesClient client, KubernetesClient controllerClient) {
-    LoadBalancerProvider provider = ProviderRegistry.load().require("baremetal").create(
+    var binding = ClusterProviderFactory.binding(ProviderRegistry.load().require("baremetal"),
         new ProviderContext("rbac", ProviderSettings.of(Map.of("retryWhenExhausted", "500ms")),
-            Clock.systemUTC(), ApiCallListener.NONE, Map.of(KubernetesClient.class, controllerClient)));
+            Clock.systemUTC(), ApiCallListener.NONE));
     ControllerSettings settings = new ControllerSettings("baremetal", "rbac", Optional.empty(), 4, 1000,
         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ZERO, Duration.ofMillis(100),
         Optional.of(new ControllerSettings.LeaderElectionSettings("fairlead-system", "fairlead-controller",
             Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300))),
         -1, "rbac-it", Duration.ofSeconds(2));
-    ControllerRuntime runtime = new ControllerRuntime(controllerClient, provider, settings, new ControllerMetrics(),
+    ControllerRuntime runtime = new ControllerRuntime(controllerClient, binding, settings, new ControllerMetrics(),
         Clock.systemUTC());
+    LoadBalancerProvider provider = runtime.provider();
     try {
       runtime.start();
       await().atMost(WAIT).until(runtime::isLeading);

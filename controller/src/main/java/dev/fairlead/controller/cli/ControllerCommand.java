@@ -1,24 +1,23 @@
 package dev.fairlead.controller.cli;
 
+import dev.fairlead.controller.host.ClusterProviderFactory;
 import dev.fairlead.controller.metrics.ControllerMetrics;
 import dev.fairlead.controller.queue.Backoff;
 import dev.fairlead.controller.runtime.ControllerRuntime;
 import dev.fairlead.controller.runtime.ControllerSettings;
-import dev.fairlead.lb.api.LoadBalancerProvider;
 import dev.fairlead.lb.api.LoadBalancerProviderFactory;
 import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fairlead controller}: runs the Service controller until stopped. */
@@ -28,36 +27,26 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Give every Service of type LoadBalancer a load balancer from the chosen provider.",
-      "Configuration errors exit with code 2 before the cluster is contacted."
+      "Configuration errors, and a cluster that cannot be reached, exit with code 2 and one line."
     })
 final class ControllerCommand implements Callable<Integer> {
 
-  @Option(names = "--provider", required = true, paramLabel = "NAME",
-      description = "Provider to use (see 'fairlead providers').")
-  String provider;
+  @Mixin ProviderOptions provider;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "Kubeconfig to use. Default: in-cluster config, else $KUBECONFIG or ~/.kube/config.")
-  Path kubeconfig;
+  @Mixin KubeconfigOption kubeconfig;
 
   @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "kubernetes",
       description = "Scopes and tags every load balancer resource (default: ${DEFAULT-VALUE}).")
   String clusterName;
 
-  @Option(names = "--provider-config", paramLabel = "FILE",
-      description = "YAML file with the provider's settings.")
-  Path providerConfig;
-
-  @Option(names = "--load-balancer-class", paramLabel = "CLASS",
-      description = "Serve only Services with this spec.loadBalancerClass. Default: serve Services"
-          + " without a class, as the cluster's default implementation.")
-  String loadBalancerClass;
+  @Mixin LoadBalancerClassOption loadBalancerClass;
 
   @Option(names = "--leader-elect", description = "Run for a Lease before reconciling (for several replicas).")
   boolean leaderElect;
 
   @Option(names = "--leader-election-namespace", paramLabel = "NS",
-      description = "Namespace of the Lease (default: $POD_NAMESPACE, else 'default').")
+      description = "Namespace of the Lease (default: $POD_NAMESPACE or the pod's namespace;"
+          + " required outside a cluster).")
   String leaseNamespace;
 
   @Option(names = "--leader-election-id", paramLabel = "NAME", defaultValue = "fairlead-controller",
@@ -87,25 +76,21 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Time in-flight reconciles get on shutdown (default: ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
 
-  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "plain",
-      description = "plain or json (default: ${DEFAULT-VALUE}).")
-  Logging.Format logFormat;
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() throws InterruptedException {
     validate();
-    Logging.configure(logFormat);
+    logging.apply();
     // Everything that can be wrong in the configuration is checked before the cluster is contacted.
-    LoadBalancerProviderFactory factory = ProviderRegistry.load().require(provider);
-    ProviderSettings providerSettings =
-        providerConfig == null ? ProviderSettings.empty() : ProviderConfigFile.read(providerConfig);
-    Config config = Kubeconfigs.load(kubeconfig);
-    String identity = identity();
+    LoadBalancerProviderFactory factory = provider.factory(null);
+    ProviderSettings providerSettings = provider.settings();
+    Config config = kubeconfig.config();
     ControllerSettings settings =
         new ControllerSettings(
             factory.name(),
             clusterName,
-            Optional.ofNullable(loadBalancerClass),
+            loadBalancerClass.loadBalancerClass(),
             concurrency,
             providerQps,
             Backoff.UPSTREAM,
@@ -115,22 +100,24 @@ final class ControllerCommand implements Callable<Integer> {
                 ? Optional.of(ControllerSettings.LeaderElectionSettings.defaults(leaseNamespace(), leaseName))
                 : Optional.empty(),
             metricsPort,
-            identity,
+            identity(),
             shutdownGrace);
     ControllerMetrics metrics = new ControllerMetrics();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    LoadBalancerProvider lb;
+    ControllerRuntime runtime;
     try {
-      lb = factory.create(new ProviderContext(clusterName, providerSettings, Clock.systemUTC(),
-          metrics.cloudApiListener(factory.name()), Map.of(KubernetesClient.class, client)));
+      runtime = new ControllerRuntime(client,
+          ClusterProviderFactory.binding(factory, new ProviderContext(clusterName, providerSettings,
+              Clock.systemUTC(), metrics.cloudApiListener(factory.name()))),
+          settings, metrics, Clock.systemUTC());
+      Kubeconfigs.requireReachable(config);
     } catch (RuntimeException e) {
       client.close();
       throw e;
     }
-    ControllerRuntime runtime = new ControllerRuntime(client, lb, settings, metrics, Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       runtime.close();
-      lb.close();
+      runtime.provider().close();
       client.close();
     }, "shutdown"));
     runtime.start();
@@ -152,8 +139,9 @@ final class ControllerCommand implements Callable<Integer> {
       throw new CliException("--cluster-name '" + clusterName
           + "' must be a DNS label: a-z, 0-9 and '-', at most 63 characters");
     }
-    if (loadBalancerClass != null && loadBalancerClass.isBlank()) {
-      throw new CliException("--load-balancer-class must not be empty");
+    loadBalancerClass.loadBalancerClass();
+    if (leaderElect) {
+      leaseNamespace();
     }
   }
 
@@ -161,8 +149,8 @@ final class ControllerCommand implements Callable<Integer> {
     if (leaseNamespace != null) {
       return leaseNamespace;
     }
-    String fromPod = System.getenv("POD_NAMESPACE");
-    return fromPod == null || fromPod.isBlank() ? "default" : fromPod;
+    return Kubeconfigs.podNamespace().orElseThrow(() -> new CliException("--leader-elect needs"
+        + " --leader-election-namespace outside a cluster (no $POD_NAMESPACE, no service account)"));
   }
 
   private static String identity() {

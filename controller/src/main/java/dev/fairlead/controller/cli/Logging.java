@@ -13,11 +13,19 @@ import org.slf4j.LoggerFactory;
 final class Logging {
   private Logging() {}
 
+  /** The console log formats. */
   enum Format {
+    /** One line per event. */
     plain,
+    /** One JSON object per event. */
     json
   }
 
+  /**
+   * Switches the console log.
+   *
+   * @param format the format
+   */
   static void configure(Format format) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // another SLF4J backend is in charge

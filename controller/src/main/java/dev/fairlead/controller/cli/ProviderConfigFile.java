@@ -58,7 +58,7 @@ public final class ProviderConfigFile {
     } catch (JacksonException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw new CliException("provider config " + source + " is not valid YAML" + where + ": "
-          + e.getOriginalMessage());
+          + CliException.oneLine(e.getOriginalMessage()));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       return ProviderSettings.empty();

@@ -6,7 +6,8 @@ import dev.fairlead.controller.reconcile.WriteGate;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
-import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -27,14 +28,17 @@ import org.slf4j.LoggerFactory;
  * Records core/v1 Events off the reconcile path, like client-go's event broadcaster: reconciles
  * only enqueue; one background thread writes. A repeat of the same (object, type, reason, message)
  * within ten minutes increments the existing Event's {@code count} instead of creating another, so
- * a Service failing every few seconds for an hour does not flood etcd.
+ * a Service failing every few seconds for an hour does not flood etcd; the Warning's log line is
+ * written once per such window too, so a user error that is retried logs one line, not one per
+ * retry. Events about cluster-scoped objects go to the {@code default} namespace, as Kubernetes
+ * does.
  */
 public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubeEventRecorder.class);
   private static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
   private static final int MAX_REMEMBERED = 4096;
 
-  private record Pending(Service service, String type, String reason, String message) {}
+  private record Pending(HasMetadata object, String type, String reason, String message) {}
 
   private record Seen(String namespace, String name, int count, Instant last) {}
 
@@ -45,15 +49,8 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
   private final Clock clock;
   private final ControllerMetrics metrics;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(10_000);
-  private final Map<String, Seen> recent =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
-          return size() > MAX_REMEMBERED;
-        }
-      };
+  private final Map<String, Seen> recent = recentlyUsed();
+  private final Map<String, Instant> logged = recentlyUsed();
   private final Thread writer;
 
   /**
@@ -83,15 +80,42 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
   }
 
   @Override
-  public void normal(Service service, String reason, String message) {
-    offer(new Pending(service, "Normal", reason, message));
+  public void normal(HasMetadata object, String reason, String message) {
+    offer(new Pending(object, "Normal", reason, message));
   }
 
   @Override
-  public void warning(Service service, String reason, String message) {
-    LOG.warn("{}/{}: {}: {}", service.getMetadata().getNamespace(),
-        service.getMetadata().getName(), reason, message);
-    offer(new Pending(service, "Warning", reason, message));
+  public void warning(HasMetadata object, String reason, String message) {
+    String who = object.getMetadata().getNamespace() == null ? object.getMetadata().getName()
+        : object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    if (firstInWindow(String.join("\u0000", who, reason, message))) {
+      LOG.warn("{}: {}: {}", who, reason, message);
+    }
+    offer(new Pending(object, "Warning", reason, message));
+  }
+
+  /** A map that forgets its least recently used entries beyond {@link #MAX_REMEMBERED}. */
+  private static <V> Map<String, V> recentlyUsed() {
+    return new LinkedHashMap<>(256, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > MAX_REMEMBERED;
+      }
+    };
+  }
+
+  private boolean firstInWindow(String key) {
+    Instant now = clock.instant();
+    synchronized (logged) {
+      Instant last = logged.get(key);
+      if (last != null && Duration.between(last, now).compareTo(AGGREGATION_WINDOW) < 0) {
+        return false;
+      }
+      logged.put(key, now);
+      return true;
+    }
   }
 
   private void offer(Pending pending) {
@@ -141,7 +165,8 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
   }
 
   private void write(Pending pending) {
-    var meta = pending.service().getMetadata();
+    var meta = pending.object().getMetadata();
+    String namespace = meta.getNamespace() == null ? "default" : meta.getNamespace();
     String key = String.join("\u0000", meta.getUid(), pending.type(), pending.reason(), pending.message());
     Instant now = clock.instant();
     String timestamp = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
@@ -166,17 +191,9 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
         new EventBuilder()
             .withNewMetadata()
             .withName(name)
-            .withNamespace(meta.getNamespace())
+            .withNamespace(namespace)
             .endMetadata()
-            .withInvolvedObject(
-                new ObjectReferenceBuilder()
-                    .withApiVersion("v1")
-                    .withKind("Service")
-                    .withNamespace(meta.getNamespace())
-                    .withName(meta.getName())
-                    .withUid(meta.getUid())
-                    .withResourceVersion(meta.getResourceVersion())
-                    .build())
+            .withInvolvedObject(involved(pending.object()))
             .withType(pending.type())
             .withReason(pending.reason())
             .withMessage(pending.message())
@@ -189,8 +206,20 @@ public final class KubeEventRecorder implements EventRecorder, AutoCloseable {
             .withReportingComponent(component)
             .withReportingInstance(instance)
             .build();
-    client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
-    recent.put(key, new Seen(meta.getNamespace(), name, 1, now));
+    client.v1().events().inNamespace(namespace).resource(event).create();
+    recent.put(key, new Seen(namespace, name, 1, now));
+  }
+
+  private static ObjectReference involved(HasMetadata object) {
+    var meta = object.getMetadata();
+    return new ObjectReferenceBuilder()
+        .withApiVersion(object.getApiVersion() == null ? "v1" : object.getApiVersion())
+        .withKind(object.getKind() == null ? "Service" : object.getKind())
+        .withNamespace(meta.getNamespace())
+        .withName(meta.getName())
+        .withUid(meta.getUid())
+        .withResourceVersion(meta.getResourceVersion())
+        .build();
   }
 
   @Override

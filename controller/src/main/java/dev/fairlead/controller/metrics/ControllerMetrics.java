@@ -4,9 +4,14 @@ import dev.fairlead.lb.api.ApiCallListener;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The controller's Prometheus metrics. One instance per controller, with its own registry (no
@@ -26,8 +31,15 @@ public final class ControllerMetrics {
   private final Histogram cloudApiCallDuration;
   private final Counter eventsDropped;
 
-  /** Creates the metrics in a fresh registry. */
+  /** Creates the metrics in a fresh registry, with JVM, process and build information. */
   public ControllerMetrics() {
+    JvmMetrics.builder().register(registry); // jvm_* and process_* (CPU, memory, GC, threads, fds)
+    Info.builder()
+        .name("fairlead_build_info")
+        .help("The running Fairlead build")
+        .labelNames("version", "java_version")
+        .register(registry)
+        .setLabelValues(version(), Runtime.version().toString());
     reconciles =
         Counter.builder()
             .name("fairlead_reconcile_total")
@@ -101,6 +113,25 @@ public final class ControllerMetrics {
   }
 
   /**
+   * Exposes a family of gauges with labels, read at scrape time.
+   *
+   * @param name the metric name
+   * @param help the help text
+   * @param labelNames the label names
+   * @param samples label values (in {@code labelNames} order) to the current value
+   */
+  public void gauges(String name, String help, List<String> labelNames,
+      Supplier<Map<List<String>, Double>> samples) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames(labelNames.toArray(String[]::new))
+        .callback(callback -> samples.get().forEach(
+            (labels, value) -> callback.call(value, labels.toArray(String[]::new))))
+        .register(registry);
+  }
+
+  /**
    * Records one reconcile.
    *
    * @param result its result
@@ -140,6 +171,11 @@ public final class ControllerMetrics {
   /** Counts one event that could not be recorded. */
   public void eventDropped() {
     eventsDropped.inc();
+  }
+
+  private static String version() {
+    String version = ControllerMetrics.class.getPackage().getImplementationVersion();
+    return version == null ? "development" : version;
   }
 
   private static double seconds(Duration duration) {

@@ -1,6 +1,6 @@
 package dev.fairlead.controller.reconcile;
 
-import dev.fairlead.controller.model.BackendSelector;
+import dev.fairlead.kube.vocabulary.Nodes;
 import dev.fairlead.lb.api.BackendNode;
 import io.fabric8.kubernetes.api.model.Node;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class BackendTracker {
    */
   public synchronized boolean upsert(Node node) {
     String name = node.getMetadata().getName();
-    Optional<BackendNode> backend = BackendSelector.toBackend(node);
+    Optional<BackendNode> backend = Nodes.backend(node);
     BackendNode before = backend.isPresent() ? eligible.put(name, backend.get()) : eligible.remove(name);
     boolean changed = !Objects.equals(before, backend.orElse(null));
     if (changed) {

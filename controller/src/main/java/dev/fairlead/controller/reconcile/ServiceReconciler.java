@@ -1,14 +1,31 @@
 package dev.fairlead.controller.reconcile;
 
-import dev.fairlead.controller.model.ServiceEligibility;
-import dev.fairlead.controller.model.SpecMapper;
+import static dev.fairlead.kube.vocabulary.EventReasons.DELETED;
+import static dev.fairlead.kube.vocabulary.EventReasons.DELETE_FAILED;
+import static dev.fairlead.kube.vocabulary.EventReasons.DELETING;
+import static dev.fairlead.kube.vocabulary.EventReasons.ENSURED;
+import static dev.fairlead.kube.vocabulary.EventReasons.ENSURING;
+import static dev.fairlead.kube.vocabulary.EventReasons.STATUS_CONTESTED;
+import static dev.fairlead.kube.vocabulary.EventReasons.SYNC_FAILED;
+import static dev.fairlead.kube.vocabulary.EventReasons.UNAVAILABLE;
+import static dev.fairlead.kube.vocabulary.EventReasons.UPDATED;
+import static dev.fairlead.kube.vocabulary.EventReasons.UPDATE_FAILED;
+
+import dev.fairlead.controller.kube.SpecMapper;
+import dev.fairlead.controller.kube.StatusMapper;
+import dev.fairlead.controller.model.ReconcileDecision;
+import dev.fairlead.controller.model.ReconcileDecision.Applied;
+import dev.fairlead.controller.model.ReconcileDecision.Facts;
+import dev.fairlead.controller.model.ReconcileDecision.Validity;
 import dev.fairlead.controller.model.SpecMapping;
-import dev.fairlead.controller.model.StatusMapper;
 import dev.fairlead.controller.queue.Outcome;
+import dev.fairlead.kube.vocabulary.ServiceEligibility;
+import dev.fairlead.kube.vocabulary.Services;
 import dev.fairlead.lb.api.BackendNode;
 import dev.fairlead.lb.api.LoadBalancerException;
 import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.LoadBalancerStatus;
+import dev.fairlead.lb.api.MetadataUse;
 import dev.fairlead.lb.api.ProviderCapabilities;
 import dev.fairlead.lb.api.ProviderFailureException;
 import dev.fairlead.lb.api.RetryLaterException;
@@ -17,6 +34,10 @@ import dev.fairlead.lb.api.UnsupportedFeatureException;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +49,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles one Service with the upstream service controller's semantics: finalizer before any
- * provider call, status patched only when it differs, cleanup when the Service is deleted or stops
- * being a LoadBalancer, the upstream event reasons, and a retry decision per outcome.
+ * Reconciles one Service with the upstream service controller's semantics. What to do is decided by
+ * the pure {@link ReconcileDecision} from facts gathered here (cache, remembered state, spec
+ * mapping); this class carries the decision out: finalizer before any provider call, status
+ * patched only when it differs, cleanup when the Service is deleted or stops being a
+ * LoadBalancer, the upstream event reasons, and a retry decision per outcome.
  *
  * <p>It remembers, per Service, the spec of the last successful provider call. That is what makes
  * a quiet cluster cost nothing (an unchanged spec calls no provider and writes nothing) and what
@@ -38,25 +61,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceReconciler.class);
-
-  /** Upstream event reasons (cloud-provider service controller). */
-  public static final String ENSURING = "EnsuringLoadBalancer";
-  /** Upstream event reason. */
-  public static final String ENSURED = "EnsuredLoadBalancer";
-  /** Upstream event reason. */
-  public static final String UPDATED = "UpdatedLoadBalancer";
-  /** Upstream event reason. */
-  public static final String DELETING = "DeletingLoadBalancer";
-  /** Upstream event reason. */
-  public static final String DELETED = "DeletedLoadBalancer";
-  /** Upstream event reason. */
-  public static final String SYNC_FAILED = "SyncLoadBalancerFailed";
-  /** Upstream event reason. */
-  public static final String UPDATE_FAILED = "UpdateLoadBalancerFailed";
-  /** Upstream event reason. */
-  public static final String DELETE_FAILED = "DeleteLoadBalancerFailed";
-  /** Upstream event reason. */
-  public static final String UNAVAILABLE = "UnAvailableLoadBalancer";
+  /** Our status rewritten this often within {@link #CONTEST_WINDOW} means someone else writes it. */
+  private static final int CONTEST_RESTORES = 3;
+  private static final Duration CONTEST_WINDOW = Duration.ofSeconds(60);
 
   /**
    * What was last applied successfully for a Service.
@@ -67,18 +74,24 @@ public final class ServiceReconciler {
    *     the cache still shows one of them it simply has not seen our patch yet, so the status is
    *     not "missing" and must not be written again
    */
-  record Applied(LoadBalancerSpec spec, List<LoadBalancerIngress> ingress, Set<String> staleVersions) {}
+  record AppliedSpec(LoadBalancerSpec spec, List<LoadBalancerIngress> ingress, Set<String> staleVersions) {}
 
   private final ServiceEligibility eligibility;
   private final Function<String, Service> lookup;
   private final Supplier<List<BackendNode>> backends;
   private final ProviderInvoker provider;
   private final ProviderCapabilities capabilities;
+  private final MetadataUse metadataUse;
   private final ServiceWriter writer;
   private final EventRecorder events;
-  private final Map<String, Applied> applied = new ConcurrentHashMap<>();
+  private final Map<String, AppliedSpec> applied = new ConcurrentHashMap<>();
   /** UIDs whose cleanup finished, until the cache shows our finalizer gone (it may lag behind). */
   private final Map<String, String> cleanedUp = new ConcurrentHashMap<>();
+  /** Keys whose last outcome was a Warning, so a later success says the problem is resolved. */
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  /** When we restored each Service's status lately (nanoTime), to notice a writer fighting us. */
+  private final Map<String, Deque<Long>> restores = new ConcurrentHashMap<>();
+  private final Set<String> contested = ConcurrentHashMap.newKeySet();
 
   /**
    * Creates the reconciler.
@@ -88,6 +101,7 @@ public final class ServiceReconciler {
    * @param backends the current eligible nodes, sorted by name
    * @param provider calls the provider
    * @param capabilities the provider's capabilities, checked before any call
+   * @param metadataUse the annotations and labels the provider reads
    * @param writer writes finalizers and status
    * @param events records events
    */
@@ -97,6 +111,7 @@ public final class ServiceReconciler {
       Supplier<List<BackendNode>> backends,
       ProviderInvoker provider,
       ProviderCapabilities capabilities,
+      MetadataUse metadataUse,
       ServiceWriter writer,
       EventRecorder events) {
     this.eligibility = eligibility;
@@ -104,6 +119,7 @@ public final class ServiceReconciler {
     this.backends = backends;
     this.provider = provider;
     this.capabilities = capabilities;
+    this.metadataUse = metadataUse;
     this.writer = writer;
     this.events = events;
   }
@@ -135,10 +151,33 @@ public final class ServiceReconciler {
     return applied.size();
   }
 
+  /**
+   * How many Services' status is being rewritten by another writer (see {@link
+   * dev.fairlead.kube.vocabulary.EventReasons#STATUS_CONTESTED}).
+   *
+   * @return the count
+   */
+  public int contestedCount() {
+    return contested.size();
+  }
+
+  /**
+   * Forgets what was applied for a Service, so its next reconcile calls the provider even if its
+   * spec did not change: the provider saw something change for it (a freed address, a new pool).
+   *
+   * @param key {@code namespace/name}
+   */
+  public void invalidate(String key) {
+    applied.remove(key);
+  }
+
   /** Forgets every remembered spec, for a replica that lost leadership and may lead again later. */
   public void forgetAll() {
     applied.clear();
     cleanedUp.clear();
+    warned.clear();
+    restores.clear();
+    contested.clear();
   }
 
   /**
@@ -149,35 +188,71 @@ public final class ServiceReconciler {
    */
   public Outcome reconcile(String key) {
     Service service = lookup.apply(key);
-    Applied previous = applied.get(key);
+    AppliedSpec previous = applied.get(key);
     try {
       if (service == null) {
         cleanedUp.remove(key);
-        // Gone without our finalizer (someone removed it by force): clean up what we made.
-        if (previous != null) {
-          provider.ensureDeleted(previous.spec().service());
-          applied.remove(key);
-        }
-        return Outcome.DONE;
-      }
-      ServiceKey serviceKey = serviceKey(service);
-      if (previous != null && !previous.spec().service().uid().equals(serviceKey.uid())) {
+      } else if (previous != null
+          && !previous.spec().service().uid().equals(service.getMetadata().getUid())) {
         // Deleted and re-created under the same name while we were not looking.
         provider.ensureDeleted(previous.spec().service());
-        applied.remove(key);
+        forget(key);
         previous = null;
       }
-      if (!eligibility.hasFinalizer(service)) {
-        cleanedUp.remove(key);
+      boolean present = service != null;
+      boolean wants = present && eligibility.wantsLoadBalancer(service);
+      if (present && (wants || !eligibility.hasFinalizer(service))) {
+        cleanedUp.remove(key); // a LoadBalancer again (or no finalizer): a later cleanup runs in full
       }
-      if (!eligibility.wantsLoadBalancer(service)) {
-        if (!eligibility.needsCleanup(service) || serviceKey.uid().equals(cleanedUp.get(key))) {
-          return forget(key); // nothing to clean, or already cleaned and the cache lags behind
+      List<BackendNode> nodes = wants ? backends.get() : List.of();
+      SpecMapping mapping = wants ? SpecMapper.map(service, nodes, metadataUse) : null;
+      LoadBalancerSpec spec = mapping instanceof SpecMapping.Valid valid ? valid.spec() : null;
+      Optional<String> problem = switch (mapping) {
+        case null -> Optional.empty();
+        case SpecMapping.Invalid invalid -> Optional.of("Invalid Service: " + invalid.message());
+        case SpecMapping.Valid valid -> capabilities.unsupportedBy(valid.spec())
+            .map(reason -> "Unsupported by this provider: " + reason);
+      };
+      Facts facts = new Facts(
+          present,
+          wants,
+          present && eligibility.hasFinalizer(service),
+          present && String.valueOf(service.getMetadata().getUid()).equals(cleanedUp.get(key)),
+          previous != null,
+          mapping instanceof SpecMapping.Invalid ? Validity.INVALID
+              : problem.isPresent() ? Validity.UNSUPPORTED : Validity.VALID,
+          compare(previous, spec),
+          present && !Services.published(service).isEmpty(),
+          previous != null && present && StatusMapper.isPublished(service, previous.ingress()),
+          previous != null && present && previous.staleVersions().contains(version(service)),
+          contested.contains(key),
+          warned.contains(key));
+      return switch (ReconcileDecision.decide(facts)) {
+        case ReconcileDecision.Forget forget -> forget(key);
+        case ReconcileDecision.DeleteOrphan orphan -> {
+          provider.ensureDeleted(previous.spec().service());
+          yield forget(key);
         }
-        return cleanup(service, serviceKey, key);
-      }
-      cleanedUp.remove(key); // a LoadBalancer again: a later cleanup must run in full
-      return ensure(service, key, previous);
+        case ReconcileDecision.CleanUp cleanUp -> cleanup(service, key);
+        case ReconcileDecision.Reject reject -> {
+          // Bad input: say exactly what, call no provider, and wait for the Service to change.
+          warn(service, key, SYNC_FAILED, problem.orElseThrow());
+          yield Outcome.DONE;
+        }
+        case ReconcileDecision.InSync inSync -> {
+          contested.remove(key);
+          if (inSync.announceRecovery()) {
+            events.normal(service, ENSURED, "Load balancer is in sync again; the problem reported"
+                + " earlier is resolved");
+            warned.remove(key);
+          }
+          yield Outcome.DONE;
+        }
+        case ReconcileDecision.RestoreStatus restore -> restoreStatus(service, key, previous);
+        case ReconcileDecision.ReportContestedStatus report -> Outcome.DONE; // reported when noticed
+        case ReconcileDecision.UpdateBackends update -> updateBackends(service, key, previous, spec);
+        case ReconcileDecision.Ensure ensure -> ensure(service, key, spec, nodes, ensure.quiet());
+      };
     } catch (WriteGate.NotLeaderException e) {
       return Outcome.DONE; // the new leader takes over; nothing to retry here
     } catch (KubernetesClientException e) {
@@ -186,42 +261,56 @@ public final class ServiceReconciler {
     }
   }
 
+  private static Applied compare(AppliedSpec previous, LoadBalancerSpec spec) {
+    if (previous == null || spec == null) {
+      return Applied.NOTHING;
+    }
+    if (previous.spec().equals(spec)) {
+      return Applied.SAME;
+    }
+    return previous.spec().sameExceptBackends(spec) ? Applied.OTHER_BACKENDS : Applied.OTHER_SPEC;
+  }
+
   private Outcome forget(String key) {
     applied.remove(key);
+    warned.remove(key);
+    restores.remove(key);
+    contested.remove(key);
     return Outcome.DONE;
   }
 
-  private Outcome ensure(Service service, String key, Applied previous) {
-    List<BackendNode> nodes = backends.get();
-    SpecMapping mapping = SpecMapper.map(service, nodes);
-    if (mapping instanceof SpecMapping.Invalid invalid) {
-      // Bad input: say exactly what, call no provider, and wait for the Service to change.
-      events.warning(service, SYNC_FAILED, "Invalid Service: " + invalid.message());
+  private Outcome restoreStatus(Service service, String key, AppliedSpec previous) {
+    if (contestedNow(key)) {
+      contested.add(key);
+      warn(service, key, STATUS_CONTESTED, "status.loadBalancer is rewritten by another writer ("
+          + CONTEST_RESTORES + " times within " + CONTEST_WINDOW.toSeconds() + "s): another"
+          + " load-balancer implementation serves the same class (a second controller without"
+          + " --load-balancer-class, or the cloud-controller-manager's service controller)."
+          + " This controller stops restoring the status; run only one implementation per class");
       return Outcome.DONE;
     }
-    LoadBalancerSpec spec = ((SpecMapping.Valid) mapping).spec();
-    Optional<String> unsupported = capabilities.unsupportedBy(spec);
-    if (unsupported.isPresent()) {
-      events.warning(service, SYNC_FAILED, "Unsupported by this provider: " + unsupported.get());
-      return Outcome.DONE;
-    }
-    boolean statusCurrent = previous != null && StatusMapper.isPublished(service, previous.ingress());
-    boolean cacheBehindOurPatch = previous != null
-        && previous.staleVersions().contains(String.valueOf(service.getMetadata().getResourceVersion()));
-    if (previous != null && previous.spec().equals(spec)) {
-      if (!statusCurrent && !cacheBehindOurPatch) {
-        // Someone else changed our status: restore it.
-        writer.patchIngress(service, previous.ingress());
-        applied.put(key, new Applied(spec, previous.ingress(), Set.of(version(service))));
-      }
-      return Outcome.DONE;
-    }
-    if (previous != null && (statusCurrent || cacheBehindOurPatch)
-        && previous.spec().sameExceptBackends(spec)) {
-      return updateBackends(service, key, previous, spec);
-    }
+    // Someone else changed our status: restore it.
+    writer.patchIngress(service, previous.ingress());
+    applied.put(key, new AppliedSpec(previous.spec(), previous.ingress(), Set.of(version(service))));
+    return Outcome.DONE;
+  }
 
-    Set<String> versionsBeforeStatus = new java.util.HashSet<>();
+  /** Records a restore; true if it is one too many within the window. */
+  private boolean contestedNow(String key) {
+    long now = System.nanoTime();
+    Deque<Long> times = restores.computeIfAbsent(key, k -> new ArrayDeque<>());
+    synchronized (times) {
+      while (!times.isEmpty() && now - times.peekFirst() > CONTEST_WINDOW.toNanos()) {
+        times.pollFirst();
+      }
+      times.addLast(now);
+      return times.size() > CONTEST_RESTORES;
+    }
+  }
+
+  private Outcome ensure(
+      Service service, String key, LoadBalancerSpec spec, List<BackendNode> nodes, boolean quiet) {
+    Set<String> versionsBeforeStatus = new HashSet<>();
     versionsBeforeStatus.add(version(service));
     if (!eligibility.hasFinalizer(service)) {
       service = writer.addFinalizer(service, eligibility.finalizer());
@@ -229,8 +318,7 @@ public final class ServiceReconciler {
     }
     // After a restart every Service is ensured once more; when nothing changes for it, say nothing
     // (10,000 Services would otherwise mean 20,000 identical events on every leader change).
-    boolean quietRecheck = previous == null && !StatusMapper.published(service).isEmpty();
-    if (!quietRecheck) {
+    if (!quiet) {
       events.normal(service, ENSURING, "Ensuring load balancer");
     }
     if (nodes.isEmpty()) {
@@ -243,7 +331,7 @@ public final class ServiceReconciler {
       return failed(service, key, SYNC_FAILED, "Error syncing load balancer: ", e);
     }
     if (status.ingress().isEmpty()) {
-      events.warning(service, SYNC_FAILED, "Error syncing load balancer: provider returned no ingress");
+      warn(service, key, SYNC_FAILED, "Error syncing load balancer: provider returned no ingress");
       return new Outcome.Backoff(new ProviderFailureException("no ingress"));
     }
     List<LoadBalancerIngress> ingress = StatusMapper.toIngress(status);
@@ -251,21 +339,24 @@ public final class ServiceReconciler {
     if (changed) {
       writer.patchIngress(service, ingress);
     }
-    applied.put(key, new Applied(spec, ingress, changed ? Set.copyOf(versionsBeforeStatus) : Set.of()));
-    if (!quietRecheck || changed) {
+    applied.put(key, new AppliedSpec(spec, ingress, changed ? Set.copyOf(versionsBeforeStatus) : Set.of()));
+    contested.remove(key);
+    warned.remove(key);
+    if (!quiet || changed) {
       events.normal(service, ENSURED, "Ensured load balancer");
     }
     return Outcome.DONE;
   }
 
   private Outcome updateBackends(
-      Service service, String key, Applied previous, LoadBalancerSpec spec) {
+      Service service, String key, AppliedSpec previous, LoadBalancerSpec spec) {
     try {
       provider.updateBackends(spec);
     } catch (LoadBalancerException e) {
       return failed(service, key, UPDATE_FAILED, "Error updating load balancer with new hosts: ", e);
     }
-    applied.put(key, new Applied(spec, previous.ingress(), previous.staleVersions()));
+    applied.put(key, new AppliedSpec(spec, previous.ingress(), previous.staleVersions()));
+    warned.remove(key);
     events.normal(
         service,
         UPDATED,
@@ -273,17 +364,18 @@ public final class ServiceReconciler {
     return Outcome.DONE;
   }
 
-  private Outcome cleanup(Service service, ServiceKey serviceKey, String key) {
+  private Outcome cleanup(Service service, String key) {
+    ServiceKey serviceKey = Services.key(service);
     events.normal(service, DELETING, "Deleting load balancer");
     try {
       provider.ensureDeleted(serviceKey);
     } catch (LoadBalancerException e) {
       return failed(service, key, DELETE_FAILED, "Error deleting load balancer: ", e);
     }
-    applied.remove(key);
+    forget(key);
     boolean beingDeleted = service.getMetadata().getDeletionTimestamp() != null;
     Service current = service;
-    if (!beingDeleted && !StatusMapper.published(service).isEmpty()) {
+    if (!beingDeleted && !Services.published(service).isEmpty()) {
       // Type changed away: the old address is gone. The returned object carries the new
       // resourceVersion, so the finalizer patch below does not fail on our own write.
       current = writer.patchIngress(service, List.of());
@@ -294,21 +386,25 @@ public final class ServiceReconciler {
     return Outcome.DONE;
   }
 
+  private void warn(Service service, String key, String reason, String message) {
+    warned.add(key);
+    events.warning(service, reason, message);
+  }
+
   private Outcome failed(
       Service service, String key, String reason, String prefix, LoadBalancerException failure) {
+    warn(service, key, reason, prefix + failure.getMessage() + switch (failure) {
+      case RetryLaterException later -> " (retrying in " + later.retryAfter().toSeconds() + "s)";
+      default -> "";
+    });
     return switch (failure) {
-      case RetryLaterException later -> {
-        events.warning(service, reason, prefix + failure.getMessage()
-            + " (retrying in " + later.retryAfter().toSeconds() + "s)");
-        yield new Outcome.RetryAfter(later.retryAfter());
-      }
-      case UnsupportedFeatureException unsupported -> {
-        events.warning(service, reason, prefix + failure.getMessage());
-        yield Outcome.DONE; // nothing changed; wait for the Service to change
-      }
+      case RetryLaterException later -> new Outcome.RetryAfter(later.retryAfter());
+      case UnsupportedFeatureException unsupported -> Outcome.DONE; // wait for the Service to change
       case ProviderFailureException other -> {
-        LOG.warn("{} for {}: {}", reason, key, failure.getMessage(), failure.getCause());
-        events.warning(service, reason, prefix + failure.getMessage());
+        if (!other.isUserError()) {
+          // The Warning's own log line says what; the stack trace is for provider failures only.
+          LOG.warn("{} for {}", reason, key, failure.getCause() == null ? failure : failure.getCause());
+        }
         yield new Outcome.Backoff(failure);
       }
     };
@@ -316,10 +412,5 @@ public final class ServiceReconciler {
 
   private static String version(Service service) {
     return String.valueOf(service.getMetadata().getResourceVersion());
-  }
-
-  static ServiceKey serviceKey(Service service) {
-    var metadata = service.getMetadata();
-    return new ServiceKey(metadata.getNamespace(), metadata.getName(), metadata.getUid());
   }
 }

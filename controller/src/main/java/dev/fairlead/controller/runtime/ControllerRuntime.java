@@ -1,18 +1,22 @@
 package dev.fairlead.controller.runtime;
 
+import dev.fairlead.controller.host.ClusterHost;
 import dev.fairlead.controller.kube.KubeEventRecorder;
 import dev.fairlead.controller.kube.KubeServiceWriter;
+import dev.fairlead.controller.kube.ServiceUpdates;
+import dev.fairlead.controller.kube.StatusMapper;
 import dev.fairlead.controller.metrics.ControllerMetrics;
-import dev.fairlead.controller.model.ServiceEligibility;
-import dev.fairlead.controller.model.StatusMapper;
 import dev.fairlead.controller.queue.WorkQueue;
 import dev.fairlead.controller.reconcile.BackendTracker;
 import dev.fairlead.controller.reconcile.ProviderInvoker;
 import dev.fairlead.controller.reconcile.ServiceReconciler;
 import dev.fairlead.controller.reconcile.WriteGate;
+import dev.fairlead.kube.vocabulary.ServiceEligibility;
+import dev.fairlead.kube.vocabulary.Services;
 import dev.fairlead.lb.api.LoadBalancerProvider;
 import dev.fairlead.lb.api.LoadBalancerStatus;
 import dev.fairlead.lb.api.ServiceKey;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,22 +29,28 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires a running controller: Service and Node informers (always running, so a standby replica
  * takes over with a warm cache), the work queue and reconciler (running only while this replica
- * leads), leader election, and the HTTP endpoints.
+ * leads), leader election, and the HTTP endpoints. It lends the provider a {@link ClusterHost} whose
+ * writes pass the same leadership gate and event recorder as its own.
  */
 public final class ControllerRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerRuntime.class);
@@ -51,6 +61,8 @@ public final class ControllerRuntime implements AutoCloseable {
   private final ServiceEligibility eligibility;
   private final WriteGate gate;
   private final BackendTracker backends = new BackendTracker();
+  private final LoadBalancerProvider provider;
+  private final List<ResourceEventHandler<Service>> serviceWatchers = new java.util.ArrayList<>();
   private final ProviderInvoker invoker;
   private final KubeEventRecorder events;
   private final ServiceReconciler reconciler;
@@ -71,10 +83,10 @@ public final class ControllerRuntime implements AutoCloseable {
   private volatile CompletableFuture<?> election;
 
   /**
-   * Creates the runtime; nothing runs until {@link #start()}.
+   * Creates the runtime with a provider that needs no host; nothing runs until {@link #start()}.
    *
    * @param client the Kubernetes client
-   * @param provider the provider, already created
+   * @param provider the provider, already created; the caller closes it
    * @param settings how to run
    * @param metrics the metrics (also handed to the provider for its API calls)
    * @param clock the clock
@@ -85,11 +97,35 @@ public final class ControllerRuntime implements AutoCloseable {
       ControllerSettings settings,
       ControllerMetrics metrics,
       Clock clock) {
+    this(client, host -> provider, settings, metrics, clock);
+  }
+
+  /**
+   * Creates the runtime and its provider, handing the provider the runtime's {@link ClusterHost};
+   * nothing runs until {@link #start()}, and the provider is created without contacting the
+   * cluster, so its configuration errors come first.
+   *
+   * @param client the Kubernetes client
+   * @param binding creates the provider; the caller closes it ({@link #provider()})
+   * @param settings how to run
+   * @param metrics the metrics (also handed to the provider for its API calls)
+   * @param clock the clock
+   */
+  public ControllerRuntime(
+      KubernetesClient client,
+      Function<ClusterHost, LoadBalancerProvider> binding,
+      ControllerSettings settings,
+      ControllerMetrics metrics,
+      Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.eligibility = new ServiceEligibility(settings.loadBalancerClass());
     this.gate = new WriteGate(settings.leaderElection().isEmpty());
+    this.events =
+        new KubeEventRecorder(
+            client, gate, "fairlead-controller", settings.identity(), clock, metrics);
+    this.provider = Objects.requireNonNull(binding.apply(new Host()), "provider");
     this.invoker =
         new ProviderInvoker(
             settings.providerName(),
@@ -98,9 +134,6 @@ public final class ControllerRuntime implements AutoCloseable {
             settings.concurrency(),
             settings.providerCallsPerSecond(),
             metrics);
-    this.events =
-        new KubeEventRecorder(
-            client, gate, "fairlead-controller", settings.identity(), clock, metrics);
     this.reconciler =
         new ServiceReconciler(
             eligibility,
@@ -108,6 +141,7 @@ public final class ControllerRuntime implements AutoCloseable {
             backends::current,
             invoker,
             provider.capabilities(),
+            provider.metadataUse(),
             new KubeServiceWriter(client, gate),
             events);
     metrics.gauge("fairlead_queue_depth", "Services waiting to be reconciled",
@@ -115,6 +149,18 @@ public final class ControllerRuntime implements AutoCloseable {
     metrics.gauge("fairlead_leader", "1 while this replica leads", () -> leading ? 1 : 0);
     metrics.gauge("fairlead_managed_load_balancers",
         "Load balancers this replica applied since it started leading", reconciler::appliedCount);
+    metrics.gauge("fairlead_status_contested_services",
+        "Services whose published status another writer keeps rewriting (another implementation"
+            + " serves the same class)", reconciler::contestedCount);
+  }
+
+  /**
+   * The provider this runtime drives.
+   *
+   * @return the provider
+   */
+  public LoadBalancerProvider provider() {
+    return provider;
   }
 
   /**
@@ -128,8 +174,11 @@ public final class ControllerRuntime implements AutoCloseable {
     }
     nodeInformer = client.nodes().runnableInformer(0);
     nodeInformer.addEventHandler(nodeHandler());
-    serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
-    serviceInformer.addEventHandler(serviceHandler());
+    synchronized (serviceWatchers) {
+      serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
+      serviceInformer.addEventHandler(serviceHandler());
+      serviceWatchers.forEach(serviceInformer::addEventHandler);
+    }
     nodeInformer.start().toCompletableFuture().join();
     serviceInformer.start().toCompletableFuture().join();
     synced = true;
@@ -234,7 +283,7 @@ public final class ControllerRuntime implements AutoCloseable {
     for (Service service : serviceInformer.getStore().list()) {
       if (isRelevant(service)) {
         // Published Services are only re-checked; those still waiting for an address go first.
-        if (StatusMapper.published(service).isEmpty()) {
+        if (Services.published(service).isEmpty()) {
           work.add(Cache.metaNamespaceKeyFunc(service));
         } else {
           work.addBackground(Cache.metaNamespaceKeyFunc(service));
@@ -278,7 +327,7 @@ public final class ControllerRuntime implements AutoCloseable {
       @Override
       public void onUpdate(Service before, Service after) {
         if ((isRelevant(after) || isRelevant(before))
-            && eligibility.isRelevantUpdate(before, after)) {
+            && ServiceUpdates.isRelevant(eligibility, before, after)) {
           enqueue(after);
         }
       }
@@ -318,9 +367,7 @@ public final class ControllerRuntime implements AutoCloseable {
   }
 
   private boolean isRelevant(Service service) {
-    return service.getSpec() != null
-        && (("LoadBalancer".equals(service.getSpec().getType()) && eligibility.isOurClass(service))
-            || eligibility.hasFinalizer(service));
+    return eligibility.concerns(service);
   }
 
   private void enqueue(Service service) {
@@ -374,11 +421,8 @@ public final class ControllerRuntime implements AutoCloseable {
   private Map<ServiceKey, LoadBalancerStatus> publishedStatuses() {
     Map<ServiceKey, LoadBalancerStatus> published = new HashMap<>();
     for (Service service : serviceInformer.getStore().list()) {
-      if (eligibility.hasFinalizer(service) && !StatusMapper.published(service).isEmpty()) {
-        var meta = service.getMetadata();
-        published.put(
-            new ServiceKey(meta.getNamespace(), meta.getName(), meta.getUid()),
-            StatusMapper.fromIngress(StatusMapper.published(service)));
+      if (eligibility.hasFinalizer(service) && !Services.published(service).isEmpty()) {
+        published.put(Services.key(service), StatusMapper.fromIngress(Services.published(service)));
       }
     }
     return published;
@@ -415,5 +459,69 @@ public final class ControllerRuntime implements AutoCloseable {
       http.close();
     }
     stopped.complete(null);
+  }
+
+  /** The host lent to the provider: the runtime's client, gate, recorder, queue and metrics. */
+  private final class Host implements ClusterHost {
+    @Override
+    public KubernetesClient client() {
+      return client;
+    }
+
+    @Override
+    public Optional<String> loadBalancerClass() {
+      return settings.loadBalancerClass();
+    }
+
+    @Override
+    public boolean write(Runnable write) {
+      if (!gate.isOpen()) {
+        return false;
+      }
+      write.run();
+      return true;
+    }
+
+    @Override
+    public void event(HasMetadata object, boolean warning, String reason, String message) {
+      if (warning) {
+        events.warning(object, reason, message);
+      } else {
+        events.normal(object, reason, message);
+      }
+    }
+
+    @Override
+    public void requeue(Collection<ServiceKey> services) {
+      WorkQueue<String> work = queue;
+      if (work != null) {
+        services.forEach(key -> {
+          reconciler.invalidate(key.qualifiedName()); // the provider's answer may differ now
+          work.add(key.qualifiedName());
+        });
+      }
+    }
+
+    @Override
+    public void watchServices(ResourceEventHandler<Service> handler) {
+      synchronized (serviceWatchers) {
+        serviceWatchers.add(handler);
+        if (serviceInformer != null) {
+          serviceInformer.addEventHandler(handler);
+        }
+      }
+    }
+
+    @Override
+    public List<Service> services() {
+      SharedIndexInformer<Service> informer = serviceInformer;
+      return informer == null ? List.of() : informer.getStore().list();
+    }
+
+    @Override
+    public void gauge(String name, String help, List<String> labelNames,
+        Supplier<Map<List<String>, Double>> samples) {
+      metrics.gauges(name, help, labelNames, samples);
+    }
   }
 }

@@ -53,7 +53,10 @@ class FairleadCliTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
     "unknown provider|controller --provider nimbus|unknown provider 'nimbus' (available: ",
-    "missing provider|controller|Missing required option: '--provider=NAME'",
+    "missing provider|controller|--provider is required (see 'fairlead providers')",
+    "bad class|controller --provider inmemory --load-balancer-class Example.com/lb|--load-balancer-class 'Example.com/lb' has an invalid prefix",
+    "bad class name|controller --provider inmemory --load-balancer-class internal_lb_|--load-balancer-class 'internal_lb_' is not a valid load-balancer class",
+    "lease without namespace|controller --provider inmemory --leader-elect|--leader-elect needs --leader-election-namespace outside a cluster",
     "unknown flag|controller --provider inmemory --turbo|Unknown option: '--turbo'",
     "bad number|controller --provider inmemory --concurrency lots|'lots' is not an int",
     "concurrency bound|controller --provider inmemory --concurrency 0|--concurrency must be between 1 and 1024",
@@ -87,7 +90,33 @@ class FairleadCliTest {
     Files.writeString(config, "region: [unclosed\n");
     Run run = run("controller", "--provider", "inmemory", "--provider-config", config.toString());
     assertThat(run.code()).isEqualTo(Fairlead.CONFIG_ERROR);
-    assertThat(run.err()).contains("is not valid YAML");
+    assertThat(run.err()).contains("is not valid YAML at line 1: while parsing a flow sequence;"
+        + " expected ',' or ']', but got <stream end>");
+    assertThat(run.err().strip().lines()).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "not YAML|clusters: [unclosed\\n  - name: x|is not valid: ",
+    "no cluster|apiVersion: v1\\nkind: Config\\nclusters: []\\ncontexts: []|names no cluster: current-context is not set",
+  })
+  void aBrokenKubeconfigIsOneLine(String name, String content, String problem) throws Exception {
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, content.replace("\\n", "\n") + "\n");
+    Run run = run("controller", "--provider", "inmemory", "--kubeconfig", kubeconfig.toString());
+    assertThat(run.code()).isEqualTo(Fairlead.CONFIG_ERROR);
+    assertThat(run.err().strip()).startsWith("fairlead controller: kubeconfig " + kubeconfig + " " + problem.strip());
+    assertThat(run.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void anUnreachableApiServerIsOneLineAndExitCodeTwo() throws Exception {
+    Run run = run("controller", "--provider", "inmemory", "--kubeconfig",
+        unreachableKubeconfig().toString(), "--metrics-port", "-1");
+    assertThat(run.code()).isEqualTo(Fairlead.CONFIG_ERROR);
+    assertThat(run.err().strip())
+        .startsWith("fairlead controller: cannot reach the Kubernetes API server at https://127.0.0.1:1");
+    assertThat(run.err().strip().lines()).hasSize(1);
   }
 
   Path unreachableKubeconfig() throws Exception {

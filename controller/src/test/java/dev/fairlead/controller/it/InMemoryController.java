@@ -9,7 +9,6 @@ import dev.fairlead.lb.tck.memory.InMemoryCloud;
 import dev.fairlead.lb.tck.memory.InMemoryProviderFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.util.Map;
 
 /** The shared {@link ControllerHarness} with the in-memory provider. */
 final class InMemoryController {
@@ -23,16 +22,18 @@ final class InMemoryController {
 
   static ControllerHarness start(
       KubernetesClient client, InMemoryCloud cloud, ControllerSettings settings) {
+    return start(client, cloud, settings, ProviderSettings.empty());
+  }
+
+  static ControllerHarness start(KubernetesClient client, InMemoryCloud cloud,
+      ControllerSettings settings, ProviderSettings providerSettings) {
     return ControllerHarness.start(
         client,
         new InMemoryProviderFactory()
             .create(
                 new ProviderContext(
-                    settings.clusterName(),
-                    ProviderSettings.empty(),
-                    Clock.systemUTC(),
-                    ApiCallListener.NONE,
-                    Map.of(InMemoryCloud.class, cloud))),
+                    settings.clusterName(), providerSettings, Clock.systemUTC(), ApiCallListener.NONE),
+                cloud),
         settings);
   }
 }

@@ -5,7 +5,7 @@ import static dev.fairlead.kube.fake.KubeFixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fairlead.controller.model.ServiceEligibility;
+import dev.fairlead.kube.vocabulary.ServiceEligibility;
 import dev.fairlead.controller.runtime.ControllerSettings;
 import dev.fairlead.controller.testing.ControllerHarness;
 import dev.fairlead.kube.fake.FakeApiServer;
@@ -400,7 +400,8 @@ class ServiceControllerIT {
 
   @Test
   void providerCallsAreBoundedByTheConcurrencyLimit() {
-    cloud.latency(Duration.ofMillis(150));
+    // Long enough that all 16 are waiting while the first four run, however busy the machine.
+    cloud.latency(Duration.ofMillis(600));
     startController(); // concurrency 4
     for (int i = 0; i < 16; i++) {
       create(loadBalancer(NS, "svc-" + i, 80, 30100 + i));
@@ -409,5 +410,112 @@ class ServiceControllerIT {
       awaitIngress("svc-" + i);
     }
     assertThat(cloud.maxConcurrentCalls()).isEqualTo(4);
+  }
+
+  @Test
+  void aResolvedWarningIsFollowedByAnEventSayingTheServiceIsFineAgain() {
+    startController();
+    create(loadBalancer(NS, "web", 80, 30080));
+    awaitIngress("web");
+    Edits.editService(cluster.client(), NS, "web", s -> {
+      s.getMetadata().setAnnotations(java.util.Map.of(
+          dev.fairlead.kube.vocabulary.RequestedAddresses.ANNOTATION, "not-an-address"));
+      return s;
+    });
+    awaitReasons("web", "SyncLoadBalancerFailed");
+    Edits.editService(cluster.client(), NS, "web", s -> {
+      s.getMetadata().setAnnotations(java.util.Map.of());
+      return s;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      List<Event> events = cluster.events(NS, "web");
+      Event last = events.stream().max(java.util.Comparator.comparing(Event::getLastTimestamp)
+          .thenComparing(e -> e.getMetadata().getName())).orElseThrow();
+      assertThat(last.getType()).isEqualTo("Normal");
+      assertThat(last.getMessage()).contains("the problem reported earlier is resolved");
+    });
+    assertThat(cloud.count("ensure")).isEqualTo(1); // nothing changed for the provider
+  }
+
+  @Test
+  void aChangeToMetadataTheProviderDoesNotReadCallsNothingAndSaysNothing() {
+    startController();
+    create(loadBalancer(NS, "web", 80, 30080));
+    awaitIngress("web");
+    awaitReasons("web", "EnsuredLoadBalancer");
+    cloud.clearCalls();
+    // The in-memory provider reads annotations but no labels: a label change is not its concern.
+    Edits.editService(cluster.client(), NS, "web", s -> {
+      s.getMetadata().setLabels(java.util.Map.of("release", "2"));
+      return s;
+    });
+    // A later change it does read shows the label change was processed first (one queue per key).
+    Edits.editService(cluster.client(), NS, "web", s -> {
+      s.getMetadata().setAnnotations(java.util.Map.of("example.com/x", "1"));
+      return s;
+    });
+    await().atMost(WAIT).until(() -> cloud.count("ensure") == 1);
+    // Repeats are aggregated into one Event: count its occurrences.
+    await().atMost(WAIT).until(() -> cluster.events(NS, "web").stream()
+        .filter(e -> e.getReason().equals("EnsuringLoadBalancer")).mapToInt(Event::getCount).sum() == 2);
+    assertThat(cloud.calls()).containsExactly("ensure " + NS + "/web"); // for the annotation only
+  }
+
+  @Test
+  void twoDefaultImplementationsFightingOverTheStatusAreReportedAndStop() {
+    InMemoryCloud otherCloud = new InMemoryCloud();
+    startController();
+    ControllerHarness other = InMemoryController.start(cluster.client(), otherCloud,
+        InMemoryController.fastSettings("it-other"),
+        dev.fairlead.lb.api.ProviderSettings.of(java.util.Map.of("ipv4Range", "198.51.100.0/24")));
+    try {
+      create(loadBalancer(NS, "web", 80, 30080));
+      await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.warnings("web"))
+          .anyMatch(m -> m.contains("status.loadBalancer is rewritten by another writer")));
+      assertThat(cluster.reasons(NS, "web")).contains("LoadBalancerStatusContested");
+      // The fight stops: the number of status writes settles.
+      await().atMost(WAIT).pollInterval(Duration.ofSeconds(2)).until(new java.util.concurrent.Callable<>() {
+        long last = -1;
+
+        @Override
+        public Boolean call() {
+          long now = cluster.requests().getOrDefault("PATCH services/status", 0L);
+          boolean settled = now == last;
+          last = now;
+          return settled;
+        }
+      });
+      assertThat(cluster.requests().getOrDefault("PATCH services/status", 0L)).isLessThan(20);
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void aUserErrorIsOneWarningAndOneLogLineWithoutAStackTrace() {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      cloud.failAlways("ensure", ProviderFailureException.userError(
+          "annotation example.com/cert: certificate arn:x does not exist"));
+      startController();
+      create(loadBalancer(NS, "web", 80, 30080));
+      // Backoff 200 ms, 400 ms, 800 ms...: wait for several retries.
+      await().atMost(WAIT).until(() -> cloud.count("ensure") >= 4);
+      List<ch.qos.logback.classic.spi.ILoggingEvent> lines = logs.list.stream()
+          .filter(e -> e.getFormattedMessage().contains("certificate arn:x does not exist")).toList();
+      assertThat(lines).hasSize(1);
+      assertThat(lines.get(0).getThrowableProxy()).isNull();
+      await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.events(NS, "web").stream()
+          .filter(e -> e.getReason().equals("SyncLoadBalancerFailed")).toList())
+          .singleElement().satisfies(e -> assertThat(e.getCount()).isGreaterThan(1)));
+    } finally {
+      root.detachAppender(logs);
+      cloud.clearFailures();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.fairlead.controller.testing;
 
+import dev.fairlead.controller.host.ClusterHost;
 import dev.fairlead.controller.metrics.ControllerMetrics;
 import dev.fairlead.controller.queue.Backoff;
 import dev.fairlead.controller.runtime.ControllerRuntime;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Runs the real controller runtime in the test's JVM against a (fake) API server with any provider,
@@ -73,11 +75,26 @@ public final class ControllerHarness implements AutoCloseable {
    */
   public static ControllerHarness start(
       KubernetesClient client, LoadBalancerProvider provider, ControllerSettings settings) {
-    CountingProvider counting = new CountingProvider(provider);
+    return start(client, host -> provider, settings);
+  }
+
+  /**
+   * Starts the controller with a provider that needs the controller's {@link ClusterHost} (one
+   * that keeps objects of its own in the cluster), created as the controller creates it.
+   *
+   * @param client the API client; the caller closes it
+   * @param binding creates the provider from the host, such as {@code host -> factory.create(ctx,
+   *     host)}; the provider is closed with the harness
+   * @param settings the controller settings
+   * @return the running harness
+   */
+  public static ControllerHarness start(KubernetesClient client,
+      Function<ClusterHost, LoadBalancerProvider> binding, ControllerSettings settings) {
     ControllerMetrics metrics = new ControllerMetrics();
-    ControllerRuntime runtime = new ControllerRuntime(client, counting, settings, metrics, Clock.systemUTC());
+    ControllerRuntime runtime = new ControllerRuntime(
+        client, host -> new CountingProvider(binding.apply(host)), settings, metrics, Clock.systemUTC());
     runtime.start();
-    return new ControllerHarness(runtime, counting, metrics);
+    return new ControllerHarness(runtime, (CountingProvider) runtime.provider(), metrics);
   }
 
   /**

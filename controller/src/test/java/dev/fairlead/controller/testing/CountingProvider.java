@@ -3,6 +3,7 @@ package dev.fairlead.controller.testing;
 import dev.fairlead.lb.api.LoadBalancerProvider;
 import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.LoadBalancerStatus;
+import dev.fairlead.lb.api.MetadataUse;
 import dev.fairlead.lb.api.ProviderCapabilities;
 import dev.fairlead.lb.api.ServiceKey;
 import java.util.Map;
@@ -75,6 +76,11 @@ public final class CountingProvider implements LoadBalancerProvider {
   @Override
   public ProviderCapabilities capabilities() {
     return delegate.capabilities();
+  }
+
+  @Override
+  public MetadataUse metadataUse() {
+    return delegate.metadataUse();
   }
 
   @Override

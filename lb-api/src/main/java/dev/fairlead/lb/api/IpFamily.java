@@ -19,4 +19,13 @@ public enum IpFamily {
   public static IpFamily of(InetAddress address) {
     return address instanceof Inet4Address ? IPV4 : IPV6;
   }
+
+  /**
+   * The name Kubernetes uses in {@code spec.ipFamilies}, for messages users recognise.
+   *
+   * @return {@code IPv4} or {@code IPv6}
+   */
+  public String kubernetesName() {
+    return this == IPV4 ? "IPv4" : "IPv6";
+  }
 }

@@ -26,6 +26,18 @@ public interface LoadBalancerProvider extends AutoCloseable {
   ProviderCapabilities capabilities();
 
   /**
+   * Which Service annotations and labels this provider reads; the controller passes on only these,
+   * so other metadata changes cost nothing. A provider that selects by label (address
+   * pools with a service selector) asks for labels here.
+   *
+   * @return every annotation and no label, unless overridden
+   * @since 0.2
+   */
+  default MetadataUse metadataUse() {
+    return MetadataUse.ALL_ANNOTATIONS;
+  }
+
+  /**
    * Called once, before any other operation, with the load balancers the controller found published
    * in Service status when it started. Providers that keep allocations (address pools) re-reserve
    * exactly these before anything new is allocated, so a restart never moves or duplicates an

@@ -22,7 +22,12 @@ import java.util.stream.Collectors;
  * @param sourceRanges client networks allowed in; empty means everyone
  * @param trafficPolicy the external traffic policy
  * @param ipFamilies the Service's IP families, primary first; one or two, no repeats
- * @param annotations the Service's annotations; each provider reads only its documented keys
+ * @param labels the Service's labels that the provider reads (see {@link
+ *     LoadBalancerProvider#metadataUse()}; none by default)
+ * @param podSelector with {@code externalTrafficPolicy: Local}, the Service's {@code spec.selector}:
+ *     two Local Services reach the same nodes only if they select the same pods; empty otherwise
+ * @param annotations the Service's annotations that the provider reads (all by default); each
+ *     provider reads only its documented keys
  */
 public record LoadBalancerSpec(
     ServiceKey service,
@@ -32,6 +37,8 @@ public record LoadBalancerSpec(
     List<Cidr> sourceRanges,
     TrafficPolicy trafficPolicy,
     List<IpFamily> ipFamilies,
+    Map<String, String> labels,
+    Map<String, String> podSelector,
     Map<String, String> annotations) {
 
   /** Validates and copies every collection, so no caller can change a spec after the fact. */
@@ -43,6 +50,8 @@ public record LoadBalancerSpec(
     sourceRanges = List.copyOf(sourceRanges);
     Objects.requireNonNull(trafficPolicy, "trafficPolicy");
     ipFamilies = List.copyOf(ipFamilies);
+    labels = Map.copyOf(labels);
+    podSelector = Map.copyOf(podSelector);
     annotations = Map.copyOf(annotations);
 
     if (ports.isEmpty()) {
@@ -65,11 +74,36 @@ public record LoadBalancerSpec(
       if (!ipFamilies.contains(IpFamily.of(address))) {
         throw new IllegalArgumentException(
             "requested address "
-                + address.getHostAddress()
+                + IpLiteral.format(address)
                 + " is not of the Service's IP families "
                 + ipFamilies);
       }
     }
+  }
+
+  /**
+   * A spec without labels or pod selector, as before they were part of the spec.
+   *
+   * @param service the Service
+   * @param ports the ports to serve
+   * @param backends the nodes to forward to
+   * @param requestedAddresses addresses the Service asks for
+   * @param sourceRanges client networks allowed in
+   * @param trafficPolicy the external traffic policy
+   * @param ipFamilies the Service's IP families
+   * @param annotations the Service's annotations
+   */
+  public LoadBalancerSpec(
+      ServiceKey service,
+      List<PortMapping> ports,
+      List<BackendNode> backends,
+      List<InetAddress> requestedAddresses,
+      List<Cidr> sourceRanges,
+      TrafficPolicy trafficPolicy,
+      List<IpFamily> ipFamilies,
+      Map<String, String> annotations) {
+    this(service, ports, backends, requestedAddresses, sourceRanges, trafficPolicy, ipFamilies,
+        Map.of(), Map.of(), annotations);
   }
 
   /**
@@ -87,6 +121,8 @@ public record LoadBalancerSpec(
         sourceRanges,
         trafficPolicy,
         ipFamilies,
+        labels,
+        podSelector,
         annotations);
   }
 
@@ -108,6 +144,16 @@ public record LoadBalancerSpec(
    */
   public Set<Protocol> protocols() {
     return ports.stream().map(PortMapping::protocol).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * One label, if present (and read by the provider).
+   *
+   * @param key the label key
+   * @return the value
+   */
+  public Optional<String> label(String key) {
+    return Optional.ofNullable(labels.get(key));
   }
 
   /**

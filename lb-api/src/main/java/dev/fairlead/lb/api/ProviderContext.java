@@ -1,9 +1,7 @@
 package dev.fairlead.lb.api;
 
 import java.time.Clock;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What the controller hands a factory when it creates a provider.
@@ -12,18 +10,14 @@ import java.util.Optional;
  * @param settings the provider's configuration, from {@code --provider-config}
  * @param clock the time source; providers never read the system clock directly, so tests can
  * @param apiCalls receives one record per infrastructure API call, for metrics and call budgets
- * @param services optional host objects offered by the controller, keyed by type (for example a
- *     Kubernetes client for providers that keep their configuration in custom resources); a
- *     provider that needs one fails in {@code create} with a clear message when it is absent
  */
 public record ProviderContext(
     String clusterName,
     ProviderSettings settings,
     Clock clock,
-    ApiCallListener apiCalls,
-    Map<Class<?>, Object> services) {
+    ApiCallListener apiCalls) {
 
-  /** Validates the cluster name and copies the service map. */
+  /** Validates the cluster name. */
   public ProviderContext {
     Objects.requireNonNull(clusterName, "clusterName");
     if (!clusterName.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
@@ -33,36 +27,16 @@ public record ProviderContext(
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(apiCalls, "apiCalls");
-    services = Map.copyOf(services);
-    services.forEach(
-        (type, service) -> {
-          if (!type.isInstance(service)) {
-            throw new IllegalArgumentException(service + " is not a " + type.getName());
-          }
-        });
   }
 
   /**
-   * A context with the given cluster name and settings, the system clock, no API-call listener and
-   * no host services.
+   * A context with the given cluster name and settings, the system clock and no API-call listener.
    *
    * @param clusterName the cluster name
    * @param settings the settings
    * @return the context
    */
   public static ProviderContext of(String clusterName, ProviderSettings settings) {
-    return new ProviderContext(
-        clusterName, settings, Clock.systemUTC(), ApiCallListener.NONE, Map.of());
-  }
-
-  /**
-   * Looks up a host object the controller offered.
-   *
-   * @param type the type asked for
-   * @param <T> the type
-   * @return the object, if offered
-   */
-  public <T> Optional<T> service(Class<T> type) {
-    return Optional.ofNullable(services.get(type)).map(type::cast);
+    return new ProviderContext(clusterName, settings, Clock.systemUTC(), ApiCallListener.NONE);
   }
 }

@@ -44,7 +44,7 @@ class LoadBalancerSpecTest {
             List.of(IpFamily.IPV4, IpFamily.IPV4)), "ipFamilies"),
         Arguments.of("requested v6 on v4-only", (Runnable) () -> spec(HTTP,
             List.of(InetAddress.ofLiteral("2001:db8::5")), List.of(IpFamily.IPV4)),
-            "2001:db8:0:0:0:0:0:5 is not of the Service's IP families"),
+            "2001:db8::5 is not of the Service's IP families"),
         Arguments.of("port 0", (Runnable) () -> new PortMapping("", Protocol.TCP, 0, 30000),
             "port 0 is outside"),
         Arguments.of("nodePort too big", (Runnable) () -> new PortMapping("", Protocol.UDP, 53, 70000),
@@ -81,6 +81,37 @@ class LoadBalancerSpecTest {
     assertThat(spec.sameExceptBackends(spec(List.of(new PortMapping("http", Protocol.TCP, 8080,
         30080)), List.of(), List.of(IpFamily.IPV4)))).isFalse();
     assertThat(spec.sameExceptBackends(null)).isFalse();
+  }
+
+  @Test
+  void labelsArePartOfTheSpecAndTheOldConstructorHasNone() {
+    LoadBalancerSpec withoutLabels = spec(HTTP, List.of(), List.of(IpFamily.IPV4));
+    LoadBalancerSpec labelled = new LoadBalancerSpec(KEY, HTTP, List.of(NODE_A), List.of(), List.of(),
+        new TrafficPolicy.Cluster(), List.of(IpFamily.IPV4), Map.of("tier", "edge"), Map.of(), Map.of());
+    assertThat(withoutLabels.labels()).isEmpty();
+    assertThat(labelled.label("tier")).contains("edge");
+    assertThat(labelled).isNotEqualTo(withoutLabels);
+    assertThat(labelled.withBackends(List.of()).labels()).containsEntry("tier", "edge");
+    assertThat(labelled.sameExceptBackends(withoutLabels)).isFalse();
+  }
+
+  @Test
+  void thePodSelectorIsPartOfTheSpec() {
+    LoadBalancerSpec web = new LoadBalancerSpec(KEY, HTTP, List.of(NODE_A), List.of(), List.of(),
+        new TrafficPolicy.Local(31000), List.of(IpFamily.IPV4), Map.of(), Map.of("app", "web"), Map.of());
+    assertThat(web.podSelector()).containsEntry("app", "web");
+    assertThat(spec(HTTP, List.of(), List.of(IpFamily.IPV4)).podSelector()).isEmpty();
+    assertThat(web.withBackends(List.of()).podSelector()).isEqualTo(web.podSelector());
+  }
+
+  @Test
+  void metadataUsePassesOnOnlyWhatAProviderReads() {
+    Map<String, String> all = Map.of("fairlead.dev/address-pool", "lab", "kubectl.kubernetes.io/x", "y");
+    assertThat(MetadataUse.ALL_ANNOTATIONS.annotations(all)).isEqualTo(all);
+    assertThat(MetadataUse.ALL_ANNOTATIONS.labels(all)).isEmpty();
+    MetadataUse ours = new MetadataUse(java.util.Set.of("fairlead.dev/"), java.util.Set.of(""));
+    assertThat(ours.annotations(all)).containsOnlyKeys("fairlead.dev/address-pool");
+    assertThat(ours.labels(all)).isEqualTo(all);
   }
 
   static Stream<Arguments> capabilityGaps() {

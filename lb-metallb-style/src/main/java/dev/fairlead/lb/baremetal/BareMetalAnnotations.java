@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * The Service annotations the bare-metal provider reads. Fairlead's own keys come first; MetalLB's
- * keys with the same meaning are honoured too, so Services migrate without edits.
+ * keys with the same meaning are honoured too, so Services migrate without edits (requested
+ * addresses, {@code metallb.io/loadBalancerIPs} included, are read by the controller into the spec:
+ * {@link dev.fairlead.kube.vocabulary.RequestedAddresses}).
  */
 public final class BareMetalAnnotations {
   /** Take addresses from this IPAddressPool only. */
@@ -16,9 +18,6 @@ public final class BareMetalAnnotations {
   public static final String METALLB_ADDRESS_POOL = "metallb.io/address-pool";
   /** MetalLB's sharing annotation. */
   public static final String METALLB_SHARING_KEY = "metallb.io/allow-shared-ip";
-  /** MetalLB's requested-addresses annotation (comma-separated, one per family). */
-  public static final String METALLB_ADDRESSES = "metallb.io/loadBalancerIPs";
-
   private BareMetalAnnotations() {}
 
   static Optional<String> first(Map<String, String> annotations, String... keys) {

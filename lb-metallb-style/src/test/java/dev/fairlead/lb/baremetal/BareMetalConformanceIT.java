@@ -1,5 +1,6 @@
 package dev.fairlead.lb.baremetal;
 
+import dev.fairlead.controller.testing.StandaloneHost;
 import dev.fairlead.kube.fake.FakeApiServer;
 import dev.fairlead.lb.api.ApiCallListener;
 import dev.fairlead.lb.api.BackendNode;
@@ -37,7 +38,9 @@ class BareMetalConformanceIT extends LoadBalancerProviderContract {
 
   @Override
   protected LoadBalancerProvider createProvider(ProviderContext context) {
-    return new BareMetalProviderFactory().create(context);
+    KubernetesClient client = api.newClient(); // one per provider, as per process
+    opened.add(0, client); // closed before the server
+    return new BareMetalProviderFactory().create(context, new StandaloneHost(client));
   }
 
   @Override
@@ -47,10 +50,8 @@ class BareMetalConformanceIT extends LoadBalancerProviderContract {
       Pools.create(api.client(), "tck", "192.0.2.0/24", "2001:db8::/120");
       opened.add(api);
     }
-    KubernetesClient client = api.newClient(); // one per provider, as per process
-    opened.add(0, client); // closed before the server
     return new ProviderContext(clusterName, ProviderSettings.empty(), Clock.systemUTC(),
-        ApiCallListener.NONE, Map.of(KubernetesClient.class, client));
+        ApiCallListener.NONE);
   }
 
   @Override

@@ -156,6 +156,8 @@ public final class Specs {
     private List<Cidr> sourceRanges = List.of();
     private TrafficPolicy trafficPolicy = new TrafficPolicy.Cluster();
     private List<IpFamily> ipFamilies;
+    private Map<String, String> labels = Map.of();
+    private Map<String, String> podSelector = Map.of();
     private Map<String, String> annotations = Map.of();
 
     private Builder(
@@ -236,6 +238,28 @@ public final class Specs {
     }
 
     /**
+     * Sets the labels, for providers that select by label.
+     *
+     * @param values the labels
+     * @return this builder
+     */
+    public Builder labels(Map<String, String> values) {
+      this.labels = Map.copyOf(values);
+      return this;
+    }
+
+    /**
+     * Sets the pod selector, which matters with {@code externalTrafficPolicy: Local}.
+     *
+     * @param values the selector
+     * @return this builder
+     */
+    public Builder podSelector(Map<String, String> values) {
+      this.podSelector = Map.copyOf(values);
+      return this;
+    }
+
+    /**
      * Sets the annotations, for provider-specific keys.
      *
      * @param values the annotations
@@ -261,6 +285,8 @@ public final class Specs {
           sourceRanges,
           trafficPolicy,
           ipFamilies,
+          labels,
+          podSelector,
           annotations);
     }
   }

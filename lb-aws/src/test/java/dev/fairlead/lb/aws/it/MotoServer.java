@@ -102,7 +102,7 @@ final class MotoServer implements AutoCloseable {
    * @return the context
    */
   static ProviderContext context(String cluster, ProviderSettings settings, ApiCallListener calls) {
-    return new ProviderContext(cluster, settings, Clock.systemUTC(), calls, Map.of());
+    return new ProviderContext(cluster, settings, Clock.systemUTC(), calls);
   }
 
   /** A provider for a cluster on this server, recovered with nothing published. */

@@ -75,7 +75,7 @@ final class AzureSim implements AutoCloseable {
   }
 
   static ProviderContext context(String cluster, ProviderSettings settings) {
-    return new ProviderContext(cluster, settings, Clock.systemUTC(), ApiCallListener.NONE, Map.of());
+    return new ProviderContext(cluster, settings, Clock.systemUTC(), ApiCallListener.NONE);
   }
 
   LoadBalancerProvider provider(String cluster) {

@@ -22,8 +22,7 @@ final class ControllerOnSim {
 
   static ControllerHarness start(KubernetesClient client, ProviderSettings settings, String identity) {
     return ControllerHarness.start(client,
-        new GcpProviderFactory().create(new ProviderContext(CLUSTER, settings, Clock.systemUTC(), ApiCallListener.NONE,
-            Map.of())),
+        new GcpProviderFactory().create(new ProviderContext(CLUSTER, settings, Clock.systemUTC(), ApiCallListener.NONE)),
         ControllerHarness.fastSettings("gcp", identity));
   }
 

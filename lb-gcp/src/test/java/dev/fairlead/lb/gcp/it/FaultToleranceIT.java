@@ -69,7 +69,7 @@ class FaultToleranceIT {
     settings.put("endpoint", proxy.uri().toString());
     settings.put("maxThrottleDelay", "2s");
     LoadBalancerProvider p = new GcpProviderFactory().create(new ProviderContext(CLUSTER,
-        cloud.settings(SimCloud.PROJECT, settings), Clock.systemUTC(), ApiCallListener.NONE, Map.of()));
+        cloud.settings(SimCloud.PROJECT, settings), Clock.systemUTC(), ApiCallListener.NONE));
     p.recover(Map.of());
     opened.add(p);
     return p;

@@ -50,8 +50,7 @@ class GcpProviderConformanceIT extends LoadBalancerProviderContract {
   protected ProviderContext context(String clusterName) {
     String project = clusterName.equals(CLUSTER) ? SimCloud.PROJECT : SimCloud.PROJECT + "-other";
     return new ProviderContext(clusterName, cloud.settings(project, Map.of()), Clock.systemUTC(),
-        ApiCallListener.NONE,
-        Map.of());
+        ApiCallListener.NONE);
   }
 
   @Override

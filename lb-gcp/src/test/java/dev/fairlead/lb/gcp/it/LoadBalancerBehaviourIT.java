@@ -65,7 +65,7 @@ class LoadBalancerBehaviourIT {
 
   LoadBalancerProvider open() {
     return new GcpProviderFactory().create(new ProviderContext(CLUSTER, cloud.settings(), Clock.systemUTC(),
-        ApiCallListener.NONE, Map.of()));
+        ApiCallListener.NONE));
   }
 
   static String ip(LoadBalancerStatus status) {

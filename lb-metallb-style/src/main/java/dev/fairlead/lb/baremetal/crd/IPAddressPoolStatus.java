@@ -1,14 +1,16 @@
 package dev.fairlead.lb.baremetal.crd;
 
 /**
- * Usage of an {@link IPAddressPool}, written by the controller. Counts above {@link Long#MAX_VALUE}
- * (large IPv6 blocks) are capped.
+ * Usage of an {@link IPAddressPool}, written by one controller (the default implementation's, or
+ * the one configured with {@code writePoolStatus: true}). Counts include addresses any Service
+ * publishes, whichever controller allocated them. The IPv6 free count is a decimal string, exact
+ * even for a /64 (18446744073709551616), which no JSON integer Kubernetes accepts can hold.
  */
 public class IPAddressPoolStatus {
   private long allocatedIPv4;
   private long allocatedIPv6;
   private long freeIPv4;
-  private long freeIPv6;
+  private String freeIPv6;
   private String error;
 
   /**
@@ -66,25 +68,26 @@ public class IPAddressPoolStatus {
   }
 
   /**
-   * IPv6 addresses still free (capped).
+   * IPv6 addresses still free, as a decimal number (exact for any block).
    *
-   * @return the count
+   * @return the count, or null if not written yet
    */
-  public long getFreeIPv6() {
+  public String getFreeIPv6() {
     return freeIPv6;
   }
 
   /**
    * Sets the count.
    *
-   * @param value the count
+   * @param value the count, decimal
    */
-  public void setFreeIPv6(long value) {
+  public void setFreeIPv6(String value) {
     this.freeIPv6 = value;
   }
 
   /**
-   * Why the pool is not usable (invalid or overlapping addresses), or null.
+   * Why entries of the pool, or the whole pool, are not used (invalid, or overlapping another
+   * pool's addresses), or null.
    *
    * @return the error
    */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What a Service asks of the address pools.
@@ -17,10 +16,7 @@ import java.util.Set;
  * @param families the IP families, primary first: one address per family
  * @param requested specific addresses asked for, or empty
  * @param pool a pool asked for by name, or empty
- * @param sharingKey Services with the same key may share an address, or empty
- * @param ports the Service's ports as {@code port/PROTOCOL}; sharing Services may not clash
- * @param backendKey Services sharing an address must have the same backend key (the pod selector
- *     for {@code externalTrafficPolicy: Local}, empty otherwise), so one node can serve them all
+ * @param sharing the terms on which it shares an address, or empty if it shares none
  */
 public record AllocationRequest(
     ServiceKey service,
@@ -28,9 +24,7 @@ public record AllocationRequest(
     List<IpFamily> families,
     List<InetAddress> requested,
     Optional<String> pool,
-    Optional<String> sharingKey,
-    Set<String> ports,
-    String backendKey) {
+    Optional<Sharing> sharing) {
 
   /** Validates and copies. */
   public AllocationRequest {
@@ -39,8 +33,6 @@ public record AllocationRequest(
     families = List.copyOf(families);
     requested = List.copyOf(requested);
     Objects.requireNonNull(pool, "pool");
-    Objects.requireNonNull(sharingKey, "sharingKey");
-    ports = Set.copyOf(ports);
-    Objects.requireNonNull(backendKey, "backendKey");
+    Objects.requireNonNull(sharing, "sharing");
   }
 }

@@ -1,5 +1,7 @@
 package dev.fairlead.lb.baremetal.ipam;
 
+import dev.fairlead.kube.vocabulary.AddressRange;
+import dev.fairlead.kube.vocabulary.LabelMatcher;
 import dev.fairlead.lb.api.IpFamily;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -10,10 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A validated address pool: what an {@code IPAddressPool} means once parsed.
+ * A usable address pool: an {@code IPAddressPool} once checked, with the entries that are in
+ * force (an entry that is invalid or overlaps another pool's is left out).
  *
  * @param name the pool's name
- * @param blocks its address blocks
+ * @param blocks its address ranges in force, at least one
  * @param autoAssign whether Services without an explicit request may use it
  * @param avoidBuggyIps whether IPv4 addresses ending in .0 or .255, and IPv6 addresses ending in
  *     {@code ::} (a subnet-router anycast address on a /112 or shorter), are skipped
@@ -22,11 +25,14 @@ import java.util.Set;
  */
 public record Pool(
     String name,
-    List<AddressBlock> blocks,
+    List<AddressRange> blocks,
     boolean autoAssign,
     boolean avoidBuggyIps,
     Set<String> namespaces,
     Optional<LabelMatcher> serviceSelector) {
+
+  private static final BigInteger V4_OCTET = BigInteger.valueOf(256);
+  private static final BigInteger V6_GROUP = BigInteger.valueOf(65_536);
 
   /** Validates and copies. */
   public Pool {
@@ -35,7 +41,7 @@ public record Pool(
     namespaces = Set.copyOf(namespaces);
     Objects.requireNonNull(serviceSelector, "serviceSelector");
     if (blocks.isEmpty()) {
-      throw new IllegalArgumentException("spec.addresses is empty");
+      throw new IllegalArgumentException("a pool needs at least one address range");
     }
   }
 
@@ -61,17 +67,28 @@ public record Pool(
   }
 
   /**
+   * Whether the pool has addresses of a family at all.
+   *
+   * @param family the family
+   * @return true if some range is of that family
+   */
+  public boolean serves(IpFamily family) {
+    return blocks.stream().anyMatch(b -> b.family() == family);
+  }
+
+  /**
    * Whether an address is in the pool (whether or not it may be handed out).
    *
    * @param address the address
-   * @return true if inside a block
+   * @return true if inside a range
    */
   public boolean contains(InetAddress address) {
     return blocks.stream().anyMatch(b -> b.contains(address));
   }
 
   /**
-   * Whether an address may be handed out (inside, and not a buggy .0/.255 when avoided).
+   * Whether an address may be handed out (inside, and not a buggy .0/.255 or {@code ::} when
+   * avoided).
    *
    * @param address the address
    * @return true if usable
@@ -92,34 +109,38 @@ public record Pool(
   }
 
   /**
-   * How many usable addresses of a family the pool has, capped at {@link Long#MAX_VALUE}.
+   * How many addresses of a family the pool may hand out, exactly (a /64 has 2^64).
    *
    * @param family the family
    * @return the capacity
    */
-  public long capacity(IpFamily family) {
+  public BigInteger capacity(IpFamily family) {
     BigInteger total = BigInteger.ZERO;
-    for (AddressBlock block : blocks) {
+    for (AddressRange block : blocks) {
       if (block.family() != family) {
         continue;
       }
       BigInteger size = block.size();
-      if (avoidBuggyIps && family == IpFamily.IPV6) {
-        // One skipped address per 65,536 (those ending in ::); exact for blocks aligned to that.
-        size = size.subtract(size.add(BigInteger.valueOf(65_535)).shiftRight(16));
-      }
-      if (avoidBuggyIps && family == IpFamily.IPV4) {
-        long first = AddressBlock.toNumber(block.first()).longValue();
-        long last = AddressBlock.toNumber(block.last()).longValue();
-        size = size.subtract(BigInteger.valueOf(congruent(first, last, 0) + congruent(first, last, 255)));
+      if (avoidBuggyIps) {
+        BigInteger first = AddressRange.number(block.first());
+        BigInteger last = AddressRange.number(block.last());
+        size = family == IpFamily.IPV4
+            ? size.subtract(congruent(first, last, V4_OCTET, 0)).subtract(congruent(first, last, V4_OCTET, 255))
+            : size.subtract(congruent(first, last, V6_GROUP, 0));
       }
       total = total.add(size);
     }
-    return total.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+    return total;
   }
 
-  /** How many n in [first, last] have n mod 256 == residue (the last octet). */
-  private static long congruent(long first, long last, long residue) {
-    return Math.floorDiv(last - residue, 256) - Math.floorDiv(first - 1 - residue, 256);
+  /** How many n in [first, last] have n mod modulus == residue. */
+  private static BigInteger congruent(BigInteger first, BigInteger last, BigInteger modulus, long residue) {
+    BigInteger r = BigInteger.valueOf(residue);
+    return floorDiv(last.subtract(r), modulus).subtract(floorDiv(first.subtract(BigInteger.ONE).subtract(r), modulus));
+  }
+
+  private static BigInteger floorDiv(BigInteger a, BigInteger b) {
+    BigInteger[] qr = a.divideAndRemainder(b);
+    return qr[1].signum() < 0 ? qr[0].subtract(BigInteger.ONE) : qr[0];
   }
 }

@@ -68,7 +68,7 @@ final class AdvertisementStatusWriter implements AutoCloseable {
     }
     for (L2Advertisement object : objects) {
       String name = object.getMetadata().getName();
-      Advertisement parsed = Advertisements.parse(name, object.getSpec());
+      Advertisement parsed = L2AdvertisementReader.parse(name, object.getSpec());
       L2AdvertisementStatus desired = desired(object, parsed, pools);
       if (!sameStatus(object.getStatus(), desired) && !sameStatus(pending.get(name), desired)) {
         pending.put(name, desired);

@@ -1,5 +1,6 @@
 package dev.fairlead.lb.baremetal.speaker;
 
+import dev.fairlead.kube.vocabulary.EventReasons;
 import dev.fairlead.lb.baremetal.speaker.election.Addresses;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
 import dev.fairlead.lb.baremetal.speaker.packet.Mac;
@@ -15,9 +16,9 @@ import java.util.List;
  * background; an API failure only costs the event.
  */
 final class ServiceEvents implements Announcer.Observer, AutoCloseable {
-  static final String CONFLICT = "AddressConflict";
-  static final String ANNOUNCING = "Announcing";
-  static final String ANNOUNCE_FAILED = "AnnounceFailed";
+  static final String CONFLICT = EventReasons.ADDRESS_CONFLICT;
+  static final String ANNOUNCING = EventReasons.ANNOUNCING;
+  static final String ANNOUNCE_FAILED = EventReasons.ANNOUNCE_FAILED;
 
   private final String node;
   private final EventRecorder events;

@@ -6,7 +6,6 @@ import dev.fairlead.lb.baremetal.speaker.election.Addresses;
 import dev.fairlead.lb.baremetal.speaker.election.Advertisement;
 import dev.fairlead.lb.baremetal.speaker.election.Advertisements;
 import dev.fairlead.lb.baremetal.speaker.election.Assignment;
-import dev.fairlead.lb.baremetal.speaker.election.ClusterModel;
 import dev.fairlead.lb.baremetal.speaker.election.Election;
 import dev.fairlead.lb.baremetal.speaker.election.NodeInfo;
 import dev.fairlead.lb.baremetal.speaker.election.PoolInfo;

@@ -2,7 +2,10 @@ package dev.fairlead.lb.baremetal.speaker;
 
 import dev.fairlead.controller.cli.CliException;
 import dev.fairlead.controller.cli.DurationConverter;
+import dev.fairlead.controller.cli.KubeconfigOption;
 import dev.fairlead.controller.cli.Kubeconfigs;
+import dev.fairlead.controller.cli.LoadBalancerClassOption;
+import dev.fairlead.controller.cli.LoggingOptions;
 import dev.fairlead.lb.baremetal.speaker.net.Link;
 import dev.fairlead.lb.baremetal.speaker.net.Links;
 import io.fabric8.kubernetes.client.Config;
@@ -10,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fairlead speaker}: the bare-metal ARP/NDP speaker, one per node (DaemonSet). */
@@ -42,9 +45,7 @@ public final class SpeakerCommand implements Callable<Integer> {
       description = "This node's name (default: $NODE_NAME).")
   String nodeName;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "Kubeconfig to use. Default: in-cluster config, else $KUBECONFIG or ~/.kube/config.")
-  Path kubeconfig;
+  @Mixin KubeconfigOption kubeconfig;
 
   @Option(names = "--interfaces", paramLabel = "IF", split = ",",
       description = "Answer only on these interfaces (comma-separated; they may appear later)."
@@ -105,10 +106,9 @@ public final class SpeakerCommand implements Callable<Integer> {
           + " can join and influence which node answers for a VIP. For tests only.")
   boolean insecureMembership;
 
-  @Option(names = "--load-balancer-class", paramLabel = "CLASS",
-      description = "Serve only Services with this spec.loadBalancerClass (as the controller)."
-          + " Default: Services without a class.")
-  String loadBalancerClass;
+  @Mixin LoadBalancerClassOption loadBalancerClass;
+
+  @Mixin LoggingOptions logging;
 
   @Option(names = "--secret-namespace", paramLabel = "NAMESPACE",
       defaultValue = "${env:POD_NAMESPACE:-fairlead-system}",
@@ -119,9 +119,11 @@ public final class SpeakerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SpeakerSettings settings = settings();
+    logging.apply();
     Links system = Links.system();
     List<Link> links = links(system, settings);
-    Config config = Kubeconfigs.load(kubeconfig);
+    Config config = kubeconfig.config();
+    Kubeconfigs.requireReachable(config);
     SpeakerMetrics metrics = new SpeakerMetrics();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Speaker speaker = new Speaker(settings, client, system, links, metrics);
@@ -177,7 +179,7 @@ public final class SpeakerCommand implements Callable<Integer> {
     Optional<SpeakerSettings.SecretRef> secret = secretRef();
     return new SpeakerSettings(nodeName.strip(), interfaces.stream().map(String::strip).toList(),
         bind, membershipPort, seeds, metricsPort, probeTimeout, failureTimeout, heartbeatInterval,
-        verifyTimeout, Optional.ofNullable(loadBalancerClass), secret, secretNamespace.strip());
+        verifyTimeout, loadBalancerClass.loadBalancerClass(), secret, secretNamespace.strip());
   }
 
   private Optional<SpeakerSettings.SecretRef> secretRef() {

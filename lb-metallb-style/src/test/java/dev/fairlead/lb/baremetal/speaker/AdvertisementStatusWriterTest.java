@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fairlead.lb.baremetal.crd.L2Advertisement;
 import dev.fairlead.lb.baremetal.crd.L2AdvertisementSpec;
-import dev.fairlead.lb.baremetal.speaker.election.AddressBlock;
+import dev.fairlead.kube.vocabulary.AddressRange;
 import dev.fairlead.lb.baremetal.speaker.election.PoolInfo;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 /** Against the CRUD mock API server with the CRD registered, as the namespace tests use it. */
 class AdvertisementStatusWriterTest {
   static final List<PoolInfo> POOLS = List.of(
-      new PoolInfo("lan", Map.of(), List.of(AddressBlock.parse("192.0.2.0/28"))),
-      new PoolInfo("dmz", Map.of(), List.of(AddressBlock.parse("198.51.100.0/28"))));
+      new PoolInfo("lan", Map.of(), List.of(AddressRange.parse("192.0.2.0/28"))),
+      new PoolInfo("dmz", Map.of(), List.of(AddressRange.parse("198.51.100.0/28"))));
   KubernetesMockServer server;
   KubernetesClient client;
 

@@ -52,8 +52,8 @@ public final class InMemoryCloud {
   public InMemoryCloud() {}
 
   /**
-   * The process-wide cloud that {@link InMemoryProviderFactory} uses when the controller offers
-   * none in {@link dev.fairlead.lb.api.ProviderContext#services()}.
+   * The process-wide cloud of providers made by {@link
+   * InMemoryProviderFactory#create(dev.fairlead.lb.api.ProviderContext)}.
    *
    * @return the shared cloud
    */

@@ -19,8 +19,9 @@ import java.util.Set;
 /**
  * Registers the in-memory provider as {@value #NAME}.
  *
- * <p>The provider uses the {@link InMemoryCloud} the controller offers in {@link
- * ProviderContext#services()}, else {@link InMemoryCloud#shared()}. Settings, all optional:
+ * <p>Providers created through {@link #create(ProviderContext)} share {@link InMemoryCloud#shared()};
+ * tests give each provider a cloud of their own with {@link #create(ProviderContext, InMemoryCloud)}.
+ * Settings, all optional:
  *
  * <ul>
  *   <li>{@code ingress}: {@code ip} (default) or {@code hostname};
@@ -86,14 +87,26 @@ public final class InMemoryProviderFactory implements LoadBalancerProviderFactor
   }
 
   /**
-   * Validates the settings and creates a provider on the offered or shared cloud.
+   * Validates the settings and creates a provider on the shared cloud.
    *
-   * @param context the cluster name, settings and services
+   * @param context the cluster name and settings
    * @return the provider
    * @throws ProviderConfigurationException naming the first invalid setting
    */
   @Override
   public LoadBalancerProvider create(ProviderContext context) {
+    return create(context, InMemoryCloud.shared());
+  }
+
+  /**
+   * Validates the settings and creates a provider on a given cloud.
+   *
+   * @param context the cluster name and settings
+   * @param cloud the cloud the provider keeps its load balancers in
+   * @return the provider
+   * @throws ProviderConfigurationException naming the first invalid setting
+   */
+  public LoadBalancerProvider create(ProviderContext context, InMemoryCloud cloud) {
     ProviderSettings settings = context.settings();
     settings.rejectUnknownKeys(KEYS);
     InMemoryAddressing addressing =
@@ -104,8 +117,6 @@ public final class InMemoryProviderFactory implements LoadBalancerProviderFactor
     ProviderCapabilities capabilities = capabilities(settings, addressing.ingress());
     boolean latencySet = settings.optional("latency").isPresent();
     Duration latency = settings.duration("latency", Duration.ZERO);
-
-    InMemoryCloud cloud = context.service(InMemoryCloud.class).orElseGet(InMemoryCloud::shared);
     if (latencySet) {
       cloud.latency(latency);
     }

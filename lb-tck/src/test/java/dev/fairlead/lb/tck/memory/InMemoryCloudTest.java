@@ -118,16 +118,15 @@ class InMemoryCloudTest {
     @Test
     void slowsDownChangesButNotReads() {
       cloud.latency(Duration.ofMillis(200));
-
       long started = System.nanoTime();
       provider.ensure(spec("web"));
-      Duration ensure = Duration.ofNanos(System.nanoTime() - started);
-      started = System.nanoTime();
-      provider.find(key("web"));
-      Duration find = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
 
-      assertThat(ensure).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-      assertThat(find).isLessThan(Duration.ofMillis(200));
+      // A read under a one-minute latency still returns: reads are not slowed (a generous bound,
+      // not a measurement, so a busy machine cannot make this fail).
+      cloud.latency(Duration.ofMinutes(1));
+      assertThat(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+          () -> provider.find(key("web")))).isPresent();
     }
 
     @Test
@@ -379,7 +378,7 @@ class InMemoryCloudTest {
                 "east",
                 ProviderSettings.of(settings),
                 Clock.systemUTC(),
-                ApiCallListener.NONE,
-                Map.of(InMemoryCloud.class, cloud)));
+                ApiCallListener.NONE),
+            cloud);
   }
 }

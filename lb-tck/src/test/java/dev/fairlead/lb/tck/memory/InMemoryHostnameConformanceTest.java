@@ -21,7 +21,7 @@ class InMemoryHostnameConformanceTest extends LoadBalancerProviderContract {
 
   @Override
   protected LoadBalancerProvider createProvider(ProviderContext context) {
-    return new InMemoryProviderFactory().create(context);
+    return new InMemoryProviderFactory().create(context, cloud);
   }
 
   @Override
@@ -31,8 +31,7 @@ class InMemoryHostnameConformanceTest extends LoadBalancerProviderContract {
         ProviderSettings.of(
             Map.of("ingress", "hostname", "protocols", "TCP", "mixedProtocols", "false")),
         Clock.systemUTC(),
-        ApiCallListener.NONE,
-        Map.of(InMemoryCloud.class, cloud));
+        ApiCallListener.NONE);
   }
 
   @Override

@@ -32,7 +32,7 @@ class InMemoryProviderConformanceTest extends LoadBalancerProviderContract {
 
   @Override
   protected LoadBalancerProvider createProvider(ProviderContext context) {
-    return new InMemoryProviderFactory().create(context);
+    return new InMemoryProviderFactory().create(context, cloud);
   }
 
   @Override
@@ -41,8 +41,7 @@ class InMemoryProviderConformanceTest extends LoadBalancerProviderContract {
         clusterName,
         ProviderSettings.empty(),
         Clock.systemUTC(),
-        ApiCallListener.NONE,
-        Map.of(InMemoryCloud.class, cloud));
+        ApiCallListener.NONE);
   }
 
   @Override

@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * Chooses one node per VIP, the same on every speaker without talking to the others: a pure function
  * of the Nodes, the Services and the set of live speakers.
  *
- * <p>Candidates for a VIP are the nodes that run a live speaker, are not labelled {@code
- * node.kubernetes.io/exclude-from-external-load-balancers} and have no {@code NetworkUnavailable}
+ * <p>Candidates for a VIP are the nodes that run a live speaker, may carry load-balancer traffic
+ * by the controller's own rules ({@link NodeInfo#excluded()}) and have no {@code NetworkUnavailable}
  * condition; if any Service on the VIP has {@code externalTrafficPolicy: Local}, only nodes with a
  * ready endpoint of every such Service remain (traffic arriving elsewhere would be dropped). The
  * winner is the candidate with the smallest {@code sha256(nodeName + "#" + vip)}: the key is the

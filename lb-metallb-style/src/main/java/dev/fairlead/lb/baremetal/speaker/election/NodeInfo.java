@@ -8,7 +8,8 @@ import java.util.Map;
  * What the election needs to know about a Node.
  *
  * @param name node name
- * @param excluded labelled {@code node.kubernetes.io/exclude-from-external-load-balancers}
+ * @param excluded may carry no load-balancer traffic by the rules the controller uses too (the
+ *     exclusion label not set to {@code false}, the autoscaler's taint, being deleted)
  * @param networkUnavailable condition {@code NetworkUnavailable=True}
  * @param internalIps its InternalIP addresses (membership seeds)
  * @param labels its labels (L2Advertisement node selectors)

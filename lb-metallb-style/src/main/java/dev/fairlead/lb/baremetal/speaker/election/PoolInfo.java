@@ -1,5 +1,6 @@
 package dev.fairlead.lb.baremetal.speaker.election;
 
+import dev.fairlead.kube.vocabulary.AddressRange;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Map;
  * @param labels the pool's labels (advertisements select pools by label too)
  * @param blocks its address blocks (malformed entries left out: the controller reports those)
  */
-public record PoolInfo(String name, Map<String, String> labels, List<AddressBlock> blocks) {
+public record PoolInfo(String name, Map<String, String> labels, List<AddressRange> blocks) {
   /** Copies. */
   public PoolInfo {
     labels = Map.copyOf(labels);

@@ -1,6 +1,6 @@
 package dev.fairlead.lb.baremetal.speaker.election;
 
-import dev.fairlead.lb.baremetal.ipam.LabelMatcher;
+import dev.fairlead.kube.vocabulary.LabelMatcher;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -2,7 +2,9 @@ package dev.fairlead.lb.baremetal.speaker.election;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fairlead.kube.vocabulary.AddressRange;
 import dev.fairlead.lb.baremetal.crd.L2AdvertisementSpec;
+import dev.fairlead.lb.baremetal.speaker.L2AdvertisementReader;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import java.net.InetAddress;
@@ -16,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class AdvertisementsTest {
   static final PoolInfo LAN = new PoolInfo("lan", Map.of("tier", "edge"),
-      List.of(AddressBlock.parse("192.0.2.0/28")));
-  static final PoolInfo DMZ = new PoolInfo("dmz", Map.of(), List.of(AddressBlock.parse("198.51.100.0/28")));
-  static final PoolInfo V6 = new PoolInfo("v6", Map.of(), List.of(AddressBlock.parse("2001:db8::/120")));
+      List.of(AddressRange.parse("192.0.2.0/28")));
+  static final PoolInfo DMZ = new PoolInfo("dmz", Map.of(), List.of(AddressRange.parse("198.51.100.0/28")));
+  static final PoolInfo V6 = new PoolInfo("v6", Map.of(), List.of(AddressRange.parse("2001:db8::/120")));
   static final List<PoolInfo> POOLS = List.of(DMZ, LAN, V6);
   static final InetAddress IN_LAN = InetAddress.ofLiteral("192.0.2.5");
   static final InetAddress IN_DMZ = InetAddress.ofLiteral("198.51.100.5");
@@ -39,7 +41,7 @@ class AdvertisementsTest {
   }
 
   static Advertisement.Valid valid(String name, L2AdvertisementSpec spec) {
-    return (Advertisement.Valid) Advertisements.parse(name, spec);
+    return (Advertisement.Valid) L2AdvertisementReader.parse(name, spec);
   }
 
   static Optional<List<String>> names(Advertisements.Advertising rules, InetAddress vip) {
@@ -88,7 +90,7 @@ class AdvertisementsTest {
 
   @Test
   void anInvalidAdvertisementSelectsNothingButStillCountsAsExisting() {
-    Advertisement broken = Advertisements.parse("broken",
+    Advertisement broken = L2AdvertisementReader.parse("broken",
         spec(List.of("lan"), null, null, List.of("no/slashes")));
 
     assertThat(broken).isInstanceOf(Advertisement.Invalid.class);
@@ -136,7 +138,7 @@ class AdvertisementsTest {
   @ParameterizedTest
   @MethodSource("invalid")
   void errorsNameTheField(L2AdvertisementSpec spec, String field, String reason) {
-    Advertisement parsed = Advertisements.parse("bad", spec);
+    Advertisement parsed = L2AdvertisementReader.parse("bad", spec);
 
     assertThat(parsed).isInstanceOfSatisfying(Advertisement.Invalid.class, invalid -> {
       assertThat(invalid.field()).isEqualTo(field);
@@ -147,7 +149,7 @@ class AdvertisementsTest {
 
   @Test
   void aMissingSpecIsAnAdvertisementOfEverything() {
-    assertThat(Advertisements.parse("empty", null)).isInstanceOfSatisfying(Advertisement.Valid.class,
+    assertThat(L2AdvertisementReader.parse("empty", null)).isInstanceOfSatisfying(Advertisement.Valid.class,
         v -> assertThat(Advertisements.selectedPools(v, POOLS)).hasSize(3));
   }
 
@@ -157,7 +159,7 @@ class AdvertisementsTest {
     dev.fairlead.lb.baremetal.crd.L2Advertisement ad = io.fabric8.kubernetes.client.utils.Serialization
         .unmarshal(java.nio.file.Files.readString(example), dev.fairlead.lb.baremetal.crd.L2Advertisement.class);
 
-    assertThat(Advertisements.parse(ad.getMetadata().getName(), ad.getSpec()))
+    assertThat(L2AdvertisementReader.parse(ad.getMetadata().getName(), ad.getSpec()))
         .isInstanceOfSatisfying(Advertisement.Valid.class, v -> {
           assertThat(v.interfaces()).containsExactly("eth0");
           assertThat(v.allowsNode(Map.of("fairlead.dev/l2-announcer", "true"))).isTrue();

@@ -1,5 +1,6 @@
 package dev.fairlead.lb.baremetal.speaker.election;
 
+import dev.fairlead.kube.vocabulary.AddressRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -151,7 +152,7 @@ class ElectionTest {
         List.of(AdvertisementsTest.labels("rack", "b")), List.of("vlan100")));
     Advertisement.Valid everywhereEth0 = AdvertisementsTest.valid("eth0", AdvertisementsTest.spec(
         null, null, null, List.of("eth0")));
-    PoolInfo pool = new PoolInfo("p", Map.of(), List.of(AddressBlock.parse("192.0.2.0/24")));
+    PoolInfo pool = new PoolInfo("p", Map.of(), List.of(AddressRange.parse("192.0.2.0/24")));
 
     for (int i = 0; i < 20; i++) {
       InetAddress vip = InetAddress.ofLiteral("192.0.2." + (100 + i));
@@ -170,7 +171,7 @@ class ElectionTest {
 
   @Test
   void anAddressNoAdvertisementCoversIsNotElectedAtAll() {
-    PoolInfo pool = new PoolInfo("p", Map.of(), List.of(AddressBlock.parse("192.0.2.0/24")));
+    PoolInfo pool = new PoolInfo("p", Map.of(), List.of(AddressRange.parse("192.0.2.0/24")));
     Advertisement.Valid otherPool = AdvertisementsTest.valid("other", AdvertisementsTest.spec(
         List.of("q"), null, null, null));
 

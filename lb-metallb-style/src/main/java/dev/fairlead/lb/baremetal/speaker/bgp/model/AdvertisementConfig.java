@@ -2,7 +2,7 @@ package dev.fairlead.lb.baremetal.speaker.bgp.model;
 
 import dev.fairlead.lb.baremetal.crd.BGPAdvertisement;
 import dev.fairlead.lb.baremetal.crd.BGPAdvertisementSpec;
-import dev.fairlead.lb.baremetal.ipam.LabelMatcher;
+import dev.fairlead.kube.vocabulary.LabelMatcher;
 import dev.fairlead.lb.baremetal.speaker.bgp.session.RouteAttributes;
 import dev.fairlead.lb.baremetal.speaker.bgp.wire.PathAttribute.LargeCommunity;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.fairlead.lb.baremetal.speaker.bgp.model;
 
 import dev.fairlead.lb.api.Cidr;
 import dev.fairlead.lb.baremetal.speaker.bgp.session.RouteAttributes;
-import dev.fairlead.lb.baremetal.speaker.election.AddressBlock;
+import dev.fairlead.kube.vocabulary.AddressRange;
 import dev.fairlead.lb.baremetal.speaker.election.VipService;
 import java.math.BigInteger;
 import java.net.Inet4Address;
@@ -158,15 +158,16 @@ public record BgpPlan(Map<String, Map<Cidr, RouteAttributes>> routes,
    * union of aligned prefixes of the aggregation length.
    */
   static Optional<String> aggregationError(AdvertisementConfig ad, PoolInfo pool) {
-    for (AddressBlock block : pool.blocks()) {
-      int bits = block.length() * 8;
-      int length = block.length() == 4 ? ad.aggregationLength() : ad.aggregationLengthV6();
+    for (AddressRange block : pool.blocks()) {
+      int bytes = block.first().getAddress().length;
+      int bits = bytes * 8;
+      int length = bytes == 4 ? ad.aggregationLength() : ad.aggregationLengthV6();
       if (!aligned(block, bits - length)) {
         int shortest = length;
         while (shortest < bits && !aligned(block, bits - shortest)) {
           shortest++;
         }
-        String field = block.length() == 4 ? "spec.aggregationLength" : "spec.aggregationLengthV6";
+        String field = bytes == 4 ? "spec.aggregationLength" : "spec.aggregationLengthV6";
         return Optional.of(field + " " + length + " would announce addresses outside IPAddressPool '"
             + pool.name() + "' (" + describe(block) + "); use at least " + shortest);
       }
@@ -174,25 +175,14 @@ public record BgpPlan(Map<String, Map<Cidr, RouteAttributes>> routes,
     return Optional.empty();
   }
 
-  private static boolean aligned(AddressBlock block, int hostBits) {
+  private static boolean aligned(AddressRange block, int hostBits) {
     BigInteger size = BigInteger.ONE.shiftLeft(hostBits);
-    return block.first().mod(size).signum() == 0
-        && block.last().add(BigInteger.ONE).mod(size).signum() == 0;
+    return AddressRange.number(block.first()).mod(size).signum() == 0
+        && AddressRange.number(block.last()).add(BigInteger.ONE).mod(size).signum() == 0;
   }
 
-  private static String describe(AddressBlock block) {
-    return address(block.first(), block.length()) + "-" + address(block.last(), block.length());
-  }
-
-  private static String address(BigInteger n, int length) {
-    byte[] raw = n.toByteArray();
-    byte[] fixed = new byte[length];
-    int copy = Math.min(raw.length, length);
-    System.arraycopy(raw, raw.length - copy, fixed, length - copy, copy);
-    try {
-      return dev.fairlead.lb.api.IpLiteral.format(InetAddress.getByAddress(fixed));
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
+  private static String describe(AddressRange block) {
+    return dev.fairlead.lb.api.IpLiteral.format(block.first()) + "-"
+        + dev.fairlead.lb.api.IpLiteral.format(block.last());
   }
 }

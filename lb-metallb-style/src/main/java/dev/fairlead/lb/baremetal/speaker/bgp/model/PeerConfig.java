@@ -5,7 +5,8 @@ import dev.fairlead.lb.baremetal.crd.BFDProfile;
 import dev.fairlead.lb.baremetal.crd.BFDProfileSpec;
 import dev.fairlead.lb.baremetal.crd.BGPPeer;
 import dev.fairlead.lb.baremetal.crd.BGPPeerSpec;
-import dev.fairlead.lb.baremetal.ipam.LabelMatcher;
+import dev.fairlead.kube.vocabulary.LabelMatcher;
+import dev.fairlead.kube.vocabulary.Selectors;
 import dev.fairlead.lb.baremetal.speaker.bfd.BfdSettings;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.net.Inet4Address;
@@ -214,7 +215,7 @@ public record PeerConfig(String name, long myAsn, long peerAsn, InetAddress addr
     if (selectors != null) {
       for (int i = 0; i < selectors.size(); i++) {
         try {
-          result.add(LabelMatcher.of(selectors.get(i)));
+          result.add(Selectors.matcher(selectors.get(i)));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(field + "[" + i + "]: " + e.getMessage(), e);
         }

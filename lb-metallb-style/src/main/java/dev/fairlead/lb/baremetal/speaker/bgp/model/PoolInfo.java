@@ -1,7 +1,7 @@
 package dev.fairlead.lb.baremetal.speaker.bgp.model;
 
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
-import dev.fairlead.lb.baremetal.speaker.election.AddressBlock;
+import dev.fairlead.kube.vocabulary.AddressRange;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param labels its labels (for {@code ipAddressPoolSelectors})
  * @param blocks its address blocks; malformed entries are left out (the controller reports them)
  */
-public record PoolInfo(String name, Map<String, String> labels, List<AddressBlock> blocks) {
+public record PoolInfo(String name, Map<String, String> labels, List<AddressRange> blocks) {
 
   /** Copies. */
   public PoolInfo {
@@ -32,11 +32,11 @@ public record PoolInfo(String name, Map<String, String> labels, List<AddressBloc
   public static List<PoolInfo> of(Collection<IPAddressPool> pools) {
     List<PoolInfo> result = new ArrayList<>();
     for (IPAddressPool pool : pools) {
-      List<AddressBlock> blocks = new ArrayList<>();
+      List<AddressRange> blocks = new ArrayList<>();
       if (pool.getSpec() != null && pool.getSpec().getAddresses() != null) {
         for (String entry : pool.getSpec().getAddresses()) {
           try {
-            blocks.add(AddressBlock.parse(entry));
+            blocks.add(AddressRange.parse(entry));
           } catch (IllegalArgumentException e) {
             // reported by the controller on the pool
           }

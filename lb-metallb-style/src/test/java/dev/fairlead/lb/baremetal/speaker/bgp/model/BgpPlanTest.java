@@ -3,9 +3,9 @@ package dev.fairlead.lb.baremetal.speaker.bgp.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairlead.lb.api.Cidr;
-import dev.fairlead.lb.baremetal.ipam.LabelMatcher;
+import dev.fairlead.kube.vocabulary.LabelMatcher;
 import dev.fairlead.lb.baremetal.speaker.bgp.session.RouteAttributes;
-import dev.fairlead.lb.baremetal.speaker.election.AddressBlock;
+import dev.fairlead.kube.vocabulary.AddressRange;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
 import dev.fairlead.lb.baremetal.speaker.election.VipService;
 import java.net.InetAddress;
@@ -40,7 +40,7 @@ class BgpPlanTest {
 
   static PoolInfo pool(String name, String... blocks) {
     return new PoolInfo(name, Map.of("pool", name),
-        java.util.Arrays.stream(blocks).map(AddressBlock::parse).toList());
+        java.util.Arrays.stream(blocks).map(AddressRange::parse).toList());
   }
 
   static VipService service(String name, boolean local, Set<String> ready, String... vips) {
