@@ -160,6 +160,7 @@ public final class BfdSession {
       return events;
     }
     boolean wasSilent = !transmitting();
+    long agreedBefore = agreedTxMicros();
     remoteDiscriminator = packet.myDiscriminator();
     remoteState = packet.state();
     remoteMinRx = packet.requiredMinRx();
@@ -193,7 +194,11 @@ public final class BfdSession {
     if (packet.poll()) {
       events.add(new Event.Transmit(packet(false, true))); // §6.8.7: at once, outside the schedule
     }
-    if (wasSilent && transmitting() || before != state) {
+    // Pull the next transmission in when the interval shrank: going Up lowers our desired
+    // interval, and the peer's Poll lowers its Required Min RX once it is Up. The peer times us
+    // out by the new interval from then on (RFC 5880 §6.8.4), so a packet still scheduled at the
+    // slow pace (up to 1 s away) would make it declare the session down after 900 ms.
+    if (wasSilent && transmitting() || before != state || agreedTxMicros() < agreedBefore) {
       transmitAt = Math.min(transmitAt, now + interval());
     }
     return events;
@@ -254,12 +259,19 @@ public final class BfdSession {
     return Math.max(SLOW_TX_MICROS, micros(settings.transmitInterval()));
   }
 
-  /** The next transmission interval: the agreed one less 0–25 % jitter (0–10 % more if mult 1). */
+  /** The transmission interval both sides agree on (§6.8.7), in microseconds. */
+  private long agreedTxMicros() {
+    return Math.max(desiredMinTx, remoteMinRx);
+  }
+
+  /**
+   * The next transmission interval: the agreed one less 0–25 % jitter, or 10–25 % if our own
+   * detect multiplier is 1, since the peer's detection time is our multiplier times it (§6.8.7).
+   */
   private long interval() {
-    long agreed = Math.max(desiredMinTx, remoteMinRx) * 1000;
-    double jitter = remoteMultiplier == 1 ? 0.75 + 0.15 * random.nextDouble()
+    double jitter = settings.detectMultiplier() == 1 ? 0.75 + 0.15 * random.nextDouble()
         : 0.75 + 0.25 * random.nextDouble();
-    return (long) (agreed * jitter);
+    return (long) (agreedTxMicros() * 1000 * jitter);
   }
 
   private BfdPacket packet(boolean poll, boolean fin) {

@@ -168,6 +168,63 @@ class BfdSessionTest {
     assertThat(link.a.detectionTime()).isEqualTo(Duration.ofMillis(900));
   }
 
+  /**
+   * FRR's bfdd asks for 1 s (Required Min RX) until it is Up, then lowers it to 300 ms with a Poll
+   * and from our Final on times us out after 3 x 300 ms. A packet still scheduled at the slow pace
+   * made FRR drop the session after 900 ms, about every other time it came up (seen in the
+   * failover benchmark): after the Poll, every packet must follow within 300 ms, for every seed.
+   */
+  @Test
+  void afterFrrsPollLowersTheIntervalTheNextPacketsFollowAtTheFastPace() {
+    for (long seed = 0; seed < 200; seed++) {
+      BfdSession s = new BfdSession(BfdSettings.DEFAULT, 7, new SplittableRandom(seed), 0);
+      long[] lastSent = {0};
+      Clock clock = new Clock();
+      // Down, alone, at the slow pace; then FRR's Down and Init, still slow (1 s / 1 s)
+      clock.run(s, 2_000, lastSent, Long.MAX_VALUE);
+      s.received(clock.now, frrPacket(State.DOWN, false, 0, 1_000_000));
+      clock.run(s, 300, lastSent, Long.MAX_VALUE);
+      s.received(clock.now, frrPacket(State.INIT, false, 7, 1_000_000));
+      assertThat(s.state()).isEqualTo(State.UP);
+      clock.run(s, 5, lastSent, Long.MAX_VALUE);
+      // FRR Up, lowering its Required Min RX to 300 ms with a Poll (its bytes: "up-poll")
+      List<Event> answer = s.received(clock.now, frrPacket(State.UP, true, 7, 300_000));
+      assertThat(answer).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(Event.Transmit.class,
+          t -> assertThat(t.packet().fin()).isTrue()));
+      lastSent[0] = clock.now;
+      // From the Final on FRR times us out after 900 ms; no gap may come near it
+      clock.run(s, 3_000, lastSent, 300);
+      assertThat(s.state()).isEqualTo(State.UP);
+    }
+  }
+
+  static BfdPacket frrPacket(State state, boolean poll, long yourDiscriminator, long micros) {
+    return new BfdPacket(0, state, poll, false, false, false, 3, 9, yourDiscriminator, micros,
+        micros, 50_000);
+  }
+
+  /** Ticks a session every millisecond; FRR (Up only) answers every 280 ms. */
+  static final class Clock {
+    long now;
+
+    void run(BfdSession s, long millis, long[] lastSent, long maxGapMillis) {
+      long frrNext = now + 280 * MS;
+      for (long end = now + millis * MS; now < end; now += MS) {
+        if (s.state() == State.UP && maxGapMillis != Long.MAX_VALUE && now >= frrNext) {
+          s.received(now, frrPacket(State.UP, false, 7, 300_000));
+          frrNext = now + 280 * MS;
+        }
+        for (Event e : s.tick(now)) {
+          if (e instanceof Event.Transmit) {
+            assertThat((now - lastSent[0]) / MS).as("gap before a packet")
+                .isLessThanOrEqualTo(maxGapMillis);
+            lastSent[0] = now;
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void aSilentPeerIsDetectedWithinMultiplierTimesTheInterval() {
     Link link = new Link(BfdSettings.DEFAULT, BfdSettings.DEFAULT);
