@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * The BGP test bench shared by {@code BgpFrrIT} and {@code BgpFailoverBenchmark}: the {@link
  * RouterTopology} with FRR 8.4 as the router (AS 64512), two nodes (AS 64513) each running a
  * speaker JVM and a TCP server that answers with the node's name, the mock API server on the
- * bridge, and the BGP objects: node1 peers with BFD (300 ms x 3), node2 with graceful restart (or
+ * bridge, and the BGP objects: node1 peers with BFD (300 ms x 3 unless told otherwise), node2 with graceful restart (or
  * with neither); both with hold time 3 s and a TCP MD5 password from a Secret.
  */
 final class BgpLab implements AutoCloseable {
@@ -52,7 +52,16 @@ final class BgpLab implements AutoCloseable {
   final Path logs;
   final Map<String, Process> speakers = new LinkedHashMap<>();
 
+  /** The BFD interval of the "fast" profile, on both sides, in milliseconds. */
+  final int bfdMillis;
+
   BgpLab(String initialPassword, boolean gracefulRestartOnNode2) throws IOException {
+    this(initialPassword, gracefulRestartOnNode2, 300);
+  }
+
+  BgpLab(String initialPassword, boolean gracefulRestartOnNode2, int bfdMillis)
+      throws IOException {
+    this.bfdMillis = bfdMillis;
     net = new RouterTopology(2);
     try {
       logs = Files.createDirectories(Path.of("target", "bgp-it", net.prefix));
@@ -78,7 +87,7 @@ final class BgpLab implements AutoCloseable {
         net.addVipToNodes(net.vip6(i));
       }
       secret(initialPassword);
-      bfdProfile("fast", 300, 3);
+      bfdProfile("fast", bfdMillis, 3);
       peer("rtr-bfd", "bfd", Optional.of("fast"), false);
       peer("rtr-gr", "gr", Optional.empty(), gracefulRestartOnNode2);
       advertisement("all", List.of("64513:100", "large:64513:7:9"));
@@ -111,6 +120,7 @@ final class BgpLab implements AutoCloseable {
          bgp router-id %s
          no bgp ebgp-requires-policy
          bgp bestpath as-path multipath-relax
+         bgp log-neighbor-changes
         """.formatted(ROUTER_AS, net.routerV4()));
     for (String node : NODES) {
       String ip = net.nodeV4.get(node);
@@ -131,15 +141,19 @@ final class BgpLab implements AutoCloseable {
   }
 
   private String bfddConf() {
+    // state changes with millisecond time stamps: where a failover's time goes
     return """
+        log stdout informational
+        log timestamp precision 3
+        debug bfd peer
         bfd
          profile fast
           detect-multiplier 3
-          receive-interval 300
-          transmit-interval 300
+          receive-interval %d
+          transmit-interval %d
          !
         !
-        """;
+        """.formatted(bfdMillis, bfdMillis);
   }
 
   // --- Kubernetes objects ------------------------------------------------------------------------

@@ -58,8 +58,14 @@ final class RouterTopology implements AutoCloseable {
       must("ip", "addr", "add", v4(1) + "/28", "dev", bridge);
       must("ip", "link", "set", bridge, "up");
       attach(router, "r", v4(2), v6(2));
+      // ECMP by a hash of the 5-tuple, so each client flow sticks to one node. Not policy 1: a
+      // packet that crossed a veth keeps the sender socket's random hash (skb->l4_hash), which
+      // policy 1 uses as is, so every new connection (and every TCP retransmit timeout) would
+      // pick a node at random. Policy 3 hashes the fields below (55 = 0x37: addresses, protocol,
+      // ports; no flow label), as policy 1 does on a router with real NICs.
       exec(router, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
-          "net.ipv4.fib_multipath_hash_policy=1", "net.ipv6.fib_multipath_hash_policy=1");
+          "net.ipv4.fib_multipath_hash_policy=3", "net.ipv4.fib_multipath_hash_fields=55",
+          "net.ipv6.fib_multipath_hash_policy=3", "net.ipv6.fib_multipath_hash_fields=55");
       // the client's own link to the router
       must("ip", "netns", "add", client);
       namespaces.add(client);
@@ -173,6 +179,11 @@ final class RouterTopology implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Takes responsibility for stopping a process started elsewhere (SIGKILL, by PID, on close). */
+  synchronized void adopt(Process p) {
+    processes.add(p);
   }
 
   static String exec(String ns, String... command) {
