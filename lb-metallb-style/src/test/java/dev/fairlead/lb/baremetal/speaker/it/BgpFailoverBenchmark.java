@@ -95,26 +95,13 @@ class BgpFailoverBenchmark {
     Probe(BgpLab lab, String vip) throws IOException {
       Path script = lab.logs.resolve("probe.py");
       Files.writeString(script, PROBE);
-      process = new ProcessBuilder("ip", "netns", "exec", lab.net.client, "python3",
-          script.toAbsolutePath().toString(), vip, "16").redirectErrorStream(true).start();
-      lab.net.adopt(process);
-      BufferedWriter log = Files.newBufferedWriter(lab.logs.resolve("probe.log"));
-      Thread.ofVirtual().start(() -> {
-        try (log; BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = in.readLine()) != null) {
-            log.write(line);
-            log.newLine();
-            String[] f = line.split(" ");
-            if (f.length == 3) {
-              samples.add(new Sample(Long.parseLong(f[0]), Integer.parseInt(f[1]), f[2]));
-            }
-          }
-        } catch (IOException | NumberFormatException e) {
-          // probe ended
+      process = follow(lab, "probe.log", line -> {
+        String[] f = line.split(" ");
+        if (f.length == 3) {
+          samples.add(new Sample(Long.parseLong(f[0]), Integer.parseInt(f[1]), f[2]));
         }
-      });
+      }, "ip", "netns", "exec", lab.net.client, "python3", script.toAbsolutePath().toString(), vip,
+          "16");
     }
 
     /** Flows whose last answers before {@code t} came from {@code node}. */
@@ -161,6 +148,31 @@ class BgpFailoverBenchmark {
     }
   }
 
+  /**
+   * Starts a command (stopped with the lab, by PID) and hands each line of its output to {@code
+   * onLine} on a virtual thread, keeping a copy in the lab's {@code logName}.
+   */
+  static Process follow(BgpLab lab, String logName, java.util.function.Consumer<String> onLine,
+      String... command) throws IOException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    lab.net.adopt(process);
+    BufferedWriter log = Files.newBufferedWriter(lab.logs.resolve(logName));
+    Thread.ofVirtual().start(() -> {
+      try (log; BufferedReader in = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          log.write(line);
+          log.newLine();
+          onLine.accept(line);
+        }
+      } catch (IOException | RuntimeException e) {
+        // the command ended (or printed what it should not; its log has it)
+      }
+    });
+    return process;
+  }
+
   /** A change of a route in the router's kernel: its next hops afterwards (none if deleted). */
   record RouteChange(long millis, String destination, Set<String> hops) {}
 
@@ -175,34 +187,20 @@ class BgpFailoverBenchmark {
     RouteMonitor(BgpLab lab) throws IOException {
       // real-time priority: the time stamp is taken when ip reads the change, which on two
       // loaded cores could otherwise be late
-      process = new ProcessBuilder("ip", "netns", "exec", lab.net.router, "chrt", "-f", "50",
-          "ip", "-ts", "-o", "monitor", "route").redirectErrorStream(true).start();
-      lab.net.adopt(process);
-      BufferedWriter log = Files.newBufferedWriter(lab.logs.resolve("router-routes.log"));
-      Thread.ofVirtual().start(() -> {
-        try (log; BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = in.readLine()) != null) {
-            log.write(line);
-            log.newLine();
-            Matcher m = LINE.matcher(line);
-            if (!m.matches()) {
-              continue;
-            }
-            Set<String> hops = new HashSet<>();
-            Matcher via = VIA.matcher(m.group(4));
-            while (via.find()) {
-              hops.add(via.group(1));
-            }
-            changes.add(new RouteChange(LocalDateTime.parse(m.group(1))
-                .atZone(ZoneId.systemDefault()).toInstant().toEpochMilli(), m.group(3),
-                m.group(2) != null ? Set.of() : hops));
+      process = follow(lab, "router-routes.log", line -> {
+        Matcher m = LINE.matcher(line);
+        if (m.matches()) {
+          Set<String> hops = new HashSet<>();
+          Matcher via = VIA.matcher(m.group(4));
+          while (via.find()) {
+            hops.add(via.group(1));
           }
-        } catch (IOException | RuntimeException e) {
-          // monitor ended
+          changes.add(new RouteChange(LocalDateTime.parse(m.group(1))
+              .atZone(ZoneId.systemDefault()).toInstant().toEpochMilli(), m.group(3),
+              m.group(2) != null ? Set.of() : hops));
         }
-      });
+      }, "ip", "netns", "exec", lab.net.router, "chrt", "-f", "50", "ip", "-ts", "-o", "monitor",
+          "route");
     }
 
     /** The first change at or after {@code t} that left {@code vip} without {@code hop}. */
@@ -321,10 +319,9 @@ class BgpFailoverBenchmark {
     double load = load1();
     fault.run();
     long issued = System.currentTimeMillis() - t0; // the fault took effect within this time
-    lab.logs.resolve("faults.log").toFile().createNewFile();
     Files.writeString(lab.logs.resolve("faults.log"), "%s t0=%d (%s) issued in %d ms%n".formatted(
         node, t0, java.time.Instant.ofEpochMilli(t0), issued),
-        java.nio.file.StandardOpenOption.APPEND);
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     long[] recovered = {-1};
     try {
       await().atMost(RECOVERY_BOUND).pollInterval(Duration.ofMillis(50)).until(() -> {
