@@ -70,9 +70,10 @@ final class ArmHttpHandler implements HttpHandler {
         answer = new Answer(500, new ArmError(500, "InternalServerError",
             "The simulator failed: " + e).body(), new LinkedHashMap<>());
       }
-      write(exchange, answer);
+      // Recorded before the answer leaves: a client that has its answer always finds it counted.
       recorder.record(new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
           answer.status(), exchange.getRequestHeaders().getFirst("User-Agent")));
+      write(exchange, answer);
     }
   }
 

@@ -13,6 +13,7 @@ import dev.fairlead.lb.api.MetadataUse;
 import dev.fairlead.lb.api.PortMapping;
 import dev.fairlead.lb.api.Protocol;
 import dev.fairlead.lb.api.ServiceKey;
+import dev.fairlead.lb.api.SessionAffinity;
 import dev.fairlead.lb.api.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -85,12 +86,25 @@ public final class SpecMapper {
     // The selector decides which nodes get Local traffic; for Cluster it changes nothing.
     Map<String, String> podSelector =
         policy instanceof TrafficPolicy.Local ? Services.selector(service) : Map.of();
+    SessionAffinity affinity = sessionAffinity(spec);
     try {
       return new LoadBalancerSpec(key, ports, backends, requested, sourceRanges, policy, families,
-          metadata.labels(Services.labels(service)), podSelector, metadata.annotations(annotations));
+          metadata.labels(Services.labels(service)), podSelector, metadata.annotations(annotations),
+          affinity);
     } catch (IllegalArgumentException e) {
       throw new InvalidFieldException("spec", e.getMessage());
     }
+  }
+
+  private static SessionAffinity sessionAffinity(ServiceSpec spec) {
+    String affinity = spec.getSessionAffinity();
+    if (affinity == null || affinity.isEmpty() || affinity.equals("None")) {
+      return SessionAffinity.NONE;
+    }
+    if (affinity.equals("ClientIP")) {
+      return SessionAffinity.CLIENT_IP;
+    }
+    throw new InvalidFieldException("spec.sessionAffinity", "'" + affinity + "' is not None or ClientIP");
   }
 
   private static List<PortMapping> ports(ServiceSpec spec) {

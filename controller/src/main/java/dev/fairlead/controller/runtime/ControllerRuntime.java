@@ -278,8 +278,15 @@ public final class ControllerRuntime implements AutoCloseable {
     WorkQueue<String> work =
         new WorkQueue<>("services", Math.max(64, settings.concurrency() * 4), settings.backoff(),
             this::reconcileTimed);
+    // recover comes before any other provider call: the queue is published only once it returned,
+    // so informer events meanwhile enqueue nothing. They are not lost: the store already holds
+    // their state and every relevant Service is queued from it below.
+    try {
+      invoker.recover(publishedStatuses());
+    } catch (RuntimeException e) {
+      LOG.warn("recover failed ({}); reconciling anyway, each ensure finds its own resources", e.getMessage());
+    }
     queue = work;
-    invoker.recover(publishedStatuses());
     for (Service service : serviceInformer.getStore().list()) {
       if (isRelevant(service)) {
         // Published Services are only re-checked; those still waiting for an address go first.

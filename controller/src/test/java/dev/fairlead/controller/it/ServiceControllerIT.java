@@ -5,19 +5,33 @@ import static dev.fairlead.kube.fake.KubeFixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.fairlead.kube.vocabulary.ServiceEligibility;
 import dev.fairlead.controller.runtime.ControllerSettings;
 import dev.fairlead.controller.testing.ControllerHarness;
 import dev.fairlead.kube.fake.FakeApiServer;
+import dev.fairlead.kube.vocabulary.ServiceEligibility;
+import dev.fairlead.lb.api.ApiCallListener;
+import dev.fairlead.lb.api.LoadBalancerProvider;
+import dev.fairlead.lb.api.LoadBalancerSpec;
+import dev.fairlead.lb.api.LoadBalancerStatus;
+import dev.fairlead.lb.api.ProviderCapabilities;
+import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderFailureException;
+import dev.fairlead.lb.api.ProviderSettings;
 import dev.fairlead.lb.api.RetryLaterException;
+import dev.fairlead.lb.api.ServiceKey;
 import dev.fairlead.lb.tck.memory.InMemoryCloud;
+import dev.fairlead.lb.tck.memory.InMemoryProviderFactory;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -333,6 +347,66 @@ class ServiceControllerIT {
       assertThat(cloud.count("ensureDeleted")).isEqualTo(1);
       assertThat(cloudB.calls()).containsExactly("recover 0");
     }
+  }
+
+  @Test
+  void noProviderCallStartsBeforeRecoverReturned() throws Exception {
+    create(loadBalancer(NS, "before", 80, 30080));
+    CountDownLatch inRecover = new CountDownLatch(1);
+    CountDownLatch releaseRecover = new CountDownLatch(1);
+    LoadBalancerProvider inMemory = new InMemoryProviderFactory().create(new ProviderContext(
+        InMemoryController.CLUSTER, ProviderSettings.empty(), Clock.systemUTC(), ApiCallListener.NONE), cloud);
+    LoadBalancerProvider slowRecover = new LoadBalancerProvider() {
+      @Override
+      public ProviderCapabilities capabilities() {
+        return inMemory.capabilities();
+      }
+
+      @Override
+      public void recover(Map<ServiceKey, LoadBalancerStatus> published) {
+        inRecover.countDown();
+        try {
+          releaseRecover.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        inMemory.recover(published);
+      }
+
+      @Override
+      public Optional<LoadBalancerStatus> find(ServiceKey service) {
+        return inMemory.find(service);
+      }
+
+      @Override
+      public LoadBalancerStatus ensure(LoadBalancerSpec spec) {
+        return inMemory.ensure(spec);
+      }
+
+      @Override
+      public void ensureDeleted(ServiceKey service) {
+        inMemory.ensureDeleted(service);
+      }
+    };
+    CompletableFuture<ControllerHarness> starting = CompletableFuture.supplyAsync(() ->
+        ControllerHarness.start(cluster.client(), slowRecover, InMemoryController.fastSettings("it-recover")));
+    try {
+      assertThat(inRecover.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      // Informer events while recover runs must not reach the provider before it returned.
+      create(loadBalancer(NS, "during", 80, 30081));
+      Edits.editService(cluster.client(), NS, "before", s -> {
+        s.getSpec().getPorts().get(0).setPort(81);
+        return s;
+      });
+      // A negative check can only pass wrongly on a slow machine, never fail wrongly.
+      await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> cloud.calls().isEmpty());
+    } finally {
+      releaseRecover.countDown();
+    }
+    controller = starting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    awaitIngress("before");
+    awaitIngress("during");
+    assertThat(cloud.calls().getFirst()).isEqualTo("recover 0");
   }
 
   @Test

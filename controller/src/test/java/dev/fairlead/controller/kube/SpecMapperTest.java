@@ -9,6 +9,7 @@ import dev.fairlead.lb.api.BackendNode;
 import dev.fairlead.lb.api.Cidr;
 import dev.fairlead.lb.api.IpFamily;
 import dev.fairlead.lb.api.Protocol;
+import dev.fairlead.lb.api.SessionAffinity;
 import dev.fairlead.lb.api.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -80,7 +81,9 @@ class SpecMapperTest {
         Arguments.of("bad family", (Consumer<Service>) s -> s.getSpec().setIpFamilies(List.of("IPv5")),
             "spec.ipFamilies[0]", "'IPv5'"),
         Arguments.of("no uid", (Consumer<Service>) s -> s.getMetadata().setUid(null),
-            "metadata.uid", "not set"));
+            "metadata.uid", "not set"),
+        Arguments.of("bad session affinity", (Consumer<Service>) s -> s.getSpec().setSessionAffinity("Sticky"),
+            "spec.sessionAffinity", "'Sticky' is not None or ClientIP"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -114,6 +117,16 @@ class SpecMapperTest {
     assertThat(spec.backends()).isEqualTo(NODES);
     assertThat(spec.trafficPolicy()).isEqualTo(new TrafficPolicy.Cluster());
     assertThat(spec.ipFamilies()).containsExactly(IpFamily.IPV4);
+    assertThat(spec.sessionAffinity()).isEqualTo(SessionAffinity.NONE);
+  }
+
+  @Test
+  void clientIpAffinityReachesTheProviderAndChangesTheSpec() {
+    var none = valid(s -> s.getSpec().setSessionAffinity("None")).spec();
+    var sticky = valid(s -> s.getSpec().setSessionAffinity("ClientIP")).spec();
+    assertThat(sticky.sessionAffinity()).isEqualTo(SessionAffinity.CLIENT_IP);
+    // Not a backends-only change: the controller must call ensure, not updateBackends.
+    assertThat(none.sameExceptBackends(sticky)).isFalse();
   }
 
   @Test

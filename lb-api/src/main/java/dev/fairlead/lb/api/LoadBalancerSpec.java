@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  *     two Local Services reach the same nodes only if they select the same pods; empty otherwise
  * @param annotations the Service's annotations that the provider reads (all by default); each
  *     provider reads only its documented keys
+ * @param sessionAffinity the Service's {@code spec.sessionAffinity}
  */
 public record LoadBalancerSpec(
     ServiceKey service,
@@ -39,7 +40,8 @@ public record LoadBalancerSpec(
     List<IpFamily> ipFamilies,
     Map<String, String> labels,
     Map<String, String> podSelector,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    SessionAffinity sessionAffinity) {
 
   /** Validates and copies every collection, so no caller can change a spec after the fact. */
   public LoadBalancerSpec {
@@ -53,6 +55,7 @@ public record LoadBalancerSpec(
     labels = Map.copyOf(labels);
     podSelector = Map.copyOf(podSelector);
     annotations = Map.copyOf(annotations);
+    Objects.requireNonNull(sessionAffinity, "sessionAffinity");
 
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("a load balancer needs at least one port");
@@ -103,7 +106,36 @@ public record LoadBalancerSpec(
       List<IpFamily> ipFamilies,
       Map<String, String> annotations) {
     this(service, ports, backends, requestedAddresses, sourceRanges, trafficPolicy, ipFamilies,
-        Map.of(), Map.of(), annotations);
+        Map.of(), Map.of(), annotations, SessionAffinity.NONE);
+  }
+
+  /**
+   * A spec without session affinity (the form before {@code sessionAffinity} was added).
+   *
+   * @param service the Service
+   * @param ports the ports to serve
+   * @param backends the nodes to forward to
+   * @param requestedAddresses addresses the Service asks for
+   * @param sourceRanges client networks allowed in
+   * @param trafficPolicy the external traffic policy
+   * @param ipFamilies the Service's IP families
+   * @param labels the Service's labels that the provider reads
+   * @param podSelector the pod selector (for {@code Local})
+   * @param annotations the Service's annotations that the provider reads
+   */
+  public LoadBalancerSpec(
+      ServiceKey service,
+      List<PortMapping> ports,
+      List<BackendNode> backends,
+      List<InetAddress> requestedAddresses,
+      List<Cidr> sourceRanges,
+      TrafficPolicy trafficPolicy,
+      List<IpFamily> ipFamilies,
+      Map<String, String> labels,
+      Map<String, String> podSelector,
+      Map<String, String> annotations) {
+    this(service, ports, backends, requestedAddresses, sourceRanges, trafficPolicy, ipFamilies,
+        labels, podSelector, annotations, SessionAffinity.NONE);
   }
 
   /**
@@ -123,7 +155,8 @@ public record LoadBalancerSpec(
         ipFamilies,
         labels,
         podSelector,
-        annotations);
+        annotations,
+        sessionAffinity);
   }
 
   /**

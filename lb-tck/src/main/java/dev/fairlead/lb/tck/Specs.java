@@ -8,6 +8,7 @@ import dev.fairlead.lb.api.PortMapping;
 import dev.fairlead.lb.api.Protocol;
 import dev.fairlead.lb.api.ProviderCapabilities;
 import dev.fairlead.lb.api.ServiceKey;
+import dev.fairlead.lb.api.SessionAffinity;
 import dev.fairlead.lb.api.TrafficPolicy;
 import java.net.InetAddress;
 import java.util.Comparator;
@@ -159,6 +160,7 @@ public final class Specs {
     private Map<String, String> labels = Map.of();
     private Map<String, String> podSelector = Map.of();
     private Map<String, String> annotations = Map.of();
+    private SessionAffinity sessionAffinity = SessionAffinity.NONE;
 
     private Builder(
         ServiceKey service, List<PortMapping> ports, List<BackendNode> backends, IpFamily family) {
@@ -271,6 +273,17 @@ public final class Specs {
     }
 
     /**
+     * Sets the session affinity.
+     *
+     * @param value the affinity
+     * @return this builder
+     */
+    public Builder sessionAffinity(SessionAffinity value) {
+      this.sessionAffinity = value;
+      return this;
+    }
+
+    /**
      * Builds the spec.
      *
      * @return the spec
@@ -287,7 +300,8 @@ public final class Specs {
           ipFamilies,
           labels,
           podSelector,
-          annotations);
+          annotations,
+          sessionAffinity);
     }
   }
 }

@@ -65,7 +65,8 @@ final class SdkMapping {
           r.protocol() == null ? "" : canonical(r.protocol().toString()), orZero(r.frontendPort()),
           orZero(r.backendPort()), lastSegment(r.backendAddressPool()),
           Optional.ofNullable(r.probe()).map(p -> lastSegment(p)), Boolean.TRUE.equals(r.enableFloatingIp()),
-          r.idleTimeoutInMinutes() == null ? 4 : r.idleTimeoutInMinutes(), Boolean.TRUE.equals(r.enableTcpReset())));
+          r.idleTimeoutInMinutes() == null ? 4 : r.idleTimeoutInMinutes(), Boolean.TRUE.equals(r.enableTcpReset()),
+          r.loadDistribution() == null ? "Default" : r.loadDistribution().toString()));
     }
     List<LbDocument.Probe> probes = new ArrayList<>();
     for (ProbeInner p : nonNull(lb.probes())) {
@@ -163,7 +164,7 @@ final class SdkMapping {
         .withProtocol(TransportProtocol.fromString(r.protocol())).withFrontendPort(r.frontendPort())
         .withBackendPort(r.backendPort()).withEnableFloatingIp(r.floatingIp())
         .withIdleTimeoutInMinutes(r.idleTimeoutMinutes()).withEnableTcpReset(r.tcpReset())
-        .withLoadDistribution(LoadDistribution.DEFAULT).withDisableOutboundSnat(false);
+        .withLoadDistribution(LoadDistribution.fromString(r.loadDistribution())).withDisableOutboundSnat(false);
     r.probe().ifPresent(p -> out.withProbe(new SubResource().withId(lbId + "/probes/" + p)));
     return out;
   }

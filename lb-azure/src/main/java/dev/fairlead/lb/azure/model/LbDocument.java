@@ -107,6 +107,8 @@ public record LbDocument(
    * @param floatingIp whether the destination stays the frontend address (DSR)
    * @param idleTimeoutMinutes the idle timeout
    * @param tcpReset whether idle connections get a TCP reset
+   * @param loadDistribution {@code Default} (5-tuple hash) or {@code SourceIP} (a client stays on
+   *     one node: the Service's {@code sessionAffinity: ClientIP})
    */
   public record Rule(
       String name,
@@ -118,7 +120,8 @@ public record LbDocument(
       Optional<String> probe,
       boolean floatingIp,
       int idleTimeoutMinutes,
-      boolean tcpReset) {
+      boolean tcpReset,
+      String loadDistribution) {
     /** Checks. */
     public Rule {
       Objects.requireNonNull(name, "name");
@@ -126,6 +129,7 @@ public record LbDocument(
       Objects.requireNonNull(protocol, "protocol");
       Objects.requireNonNull(pool, "pool");
       Objects.requireNonNull(probe, "probe");
+      Objects.requireNonNull(loadDistribution, "loadDistribution");
     }
   }
 

@@ -66,7 +66,7 @@ public final class ServiceModel {
       rules.add(new LbDocument.Rule(name, frontend, protocol(port.protocol()), port.port(),
           options.floatingIp() ? port.port() : port.nodePort(), Names.pool(topology.cluster()),
           probe.map(LbDocument.Probe::name), options.floatingIp(), options.idleTimeoutMinutes(),
-          options.tcpReset() && port.protocol() == Protocol.TCP));
+          options.tcpReset() && port.protocol() == Protocol.TCP, loadDistribution(spec)));
     }
     if (rules.isEmpty()) {
       throw new UnsupportedFeatureException("every port has " + Annotations.PREFIX
@@ -200,5 +200,13 @@ public final class ServiceModel {
   private static String protocol(Protocol protocol) {
     String lower = protocol.name().toLowerCase(Locale.ROOT);
     return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+  }
+
+  /** ClientIP affinity is Azure's source-IP distribution (2-tuple hash), as upstream maps it. */
+  private static String loadDistribution(LoadBalancerSpec spec) {
+    return switch (spec.sessionAffinity()) {
+      case NONE -> "Default";
+      case CLIENT_IP -> "SourceIP";
+    };
   }
 }

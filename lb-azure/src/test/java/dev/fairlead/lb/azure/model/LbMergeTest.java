@@ -16,7 +16,7 @@ class LbMergeTest {
     List<LbDocument.Probe> probes = java.util.Arrays.stream(ports).mapToObj(p ->
         new LbDocument.Probe(owner + "-TCP-" + p, "Tcp", 30000 + p, Optional.empty(), 5, 2)).toList();
     List<LbDocument.Rule> rules = java.util.Arrays.stream(ports).mapToObj(p -> new LbDocument.Rule(
-        owner + "-TCP-" + p, owner, "Tcp", p, p, POOL, Optional.of(owner + "-TCP-" + p), true, 4, true)).toList();
+        owner + "-TCP-" + p, owner, "Tcp", p, p, POOL, Optional.of(owner + "-TCP-" + p), true, 4, true, "Default")).toList();
     return new LbPart(owner, frontend, rules, probes);
   }
 

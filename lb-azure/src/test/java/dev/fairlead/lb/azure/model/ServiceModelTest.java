@@ -9,6 +9,7 @@ import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.PortMapping;
 import dev.fairlead.lb.api.Protocol;
 import dev.fairlead.lb.api.ServiceKey;
+import dev.fairlead.lb.api.SessionAffinity;
 import dev.fairlead.lb.api.TrafficPolicy;
 import dev.fairlead.lb.api.UnsupportedFeatureException;
 import dev.fairlead.lb.api.IpFamily;
@@ -41,13 +42,26 @@ class ServiceModelTest {
   }
 
   @Test
+  void clientIpAffinityIsSourceIpDistribution() {
+    LoadBalancerSpec base = spec(Map.of(), new TrafficPolicy.Cluster(), List.of());
+    LoadBalancerSpec sticky = new LoadBalancerSpec(base.service(), base.ports(), base.backends(),
+        base.requestedAddresses(), base.sourceRanges(), base.trafficPolicy(), base.ipFamilies(),
+        base.labels(), base.podSelector(), base.annotations(), SessionAffinity.CLIENT_IP);
+
+    assertThat(ServiceModel.build(sticky, TOPOLOGY).rules()).extracting(LbDocument.Rule::loadDistribution)
+        .containsOnly("SourceIP");
+    assertThat(ServiceModel.build(base, TOPOLOGY).rules()).extracting(LbDocument.Rule::loadDistribution)
+        .containsOnly("Default");
+  }
+
+  @Test
   void defaultsAreUpstreams() {
     DesiredService d = build(Map.of());
     assertThat(d.owner()).isEqualTo(OWNER);
     assertThat(d.loadBalancer()).isEqualTo("kubernetes");
     assertThat(d.rules()).extracting(LbDocument.Rule::name).containsExactly(OWNER + "-TCP-80", OWNER + "-UDP-53");
     assertThat(d.rules().getFirst()).isEqualTo(new LbDocument.Rule(OWNER + "-TCP-80", OWNER, "Tcp", 80, 80,
-        "kubernetes", Optional.of(OWNER + "-TCP-80"), true, 4, true));
+        "kubernetes", Optional.of(OWNER + "-TCP-80"), true, 4, true, "Default"));
     assertThat(d.rules().get(1).probe()).as("Azure cannot probe UDP; nothing listens for TCP there").isEmpty();
     assertThat(d.probes()).singleElement().isEqualTo(new LbDocument.Probe(OWNER + "-TCP-80", "Tcp", 30080,
         Optional.empty(), 5, 2));

@@ -12,7 +12,6 @@ import dev.fairlead.lb.cloud.Fingerprint;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -24,11 +23,6 @@ import java.util.TreeSet;
  * InvalidServiceException} that names the field or annotation, raised before any cloud call.
  */
 public final class ModelBuilder {
-  /**
-   * Session affinity: the SPI has no field for {@code spec.sessionAffinity} yet, so it is read from
-   * this key ({@code ClientIP} or {@code None}); the controller or the user sets it.
-   */
-  public static final String SESSION_AFFINITY = "fairlead.dev/session-affinity";
   /** kube-proxy's health port, probed by the shared node check for policy Cluster. */
   public static final int KUBE_PROXY_HEALTH_PORT = 10256;
   /** Google's health-checker ranges (upstream's defaults, --cloud-provider-gce-lb-src-cidrs). */
@@ -147,11 +141,9 @@ public final class ModelBuilder {
   }
 
   private static String affinity(LoadBalancerSpec spec) {
-    String raw = spec.annotation(SESSION_AFFINITY).orElse("None").strip();
-    return switch (raw.toLowerCase(Locale.ROOT)) {
-      case "none", "" -> "NONE";
-      case "clientip" -> "CLIENT_IP";
-      default -> throw new InvalidServiceException(SESSION_AFFINITY + ": '" + raw + "' must be None or ClientIP");
+    return switch (spec.sessionAffinity()) {
+      case NONE -> "NONE";
+      case CLIENT_IP -> "CLIENT_IP";
     };
   }
 }

@@ -12,11 +12,11 @@ import dev.fairlead.lb.api.LoadBalancerStatus;
 import dev.fairlead.lb.api.Protocol;
 import dev.fairlead.lb.api.ProviderContext;
 import dev.fairlead.lb.api.ProviderFailureException;
+import dev.fairlead.lb.api.SessionAffinity;
 import dev.fairlead.lb.api.TrafficPolicy;
 import dev.fairlead.lb.api.UnsupportedFeatureException;
 import dev.fairlead.lb.cloud.UpstreamNames;
 import dev.fairlead.lb.gcp.GcpProviderFactory;
-import dev.fairlead.lb.gcp.model.ModelBuilder;
 import dev.fairlead.lb.gcp.model.ServiceOptions;
 import dev.fairlead.lb.tck.Specs;
 import java.nio.file.Path;
@@ -87,7 +87,7 @@ class LoadBalancerBehaviourIT {
 
     // Session affinity: the target pool is recreated, behind a recreated rule, same address.
     LoadBalancerSpec sticky = specs.forService(spec.service()).ports(wider.ports().toArray(new dev.fairlead.lb.api.PortMapping[0]))
-        .annotations(Map.of(ModelBuilder.SESSION_AFFINITY, "ClientIP")).build();
+        .sessionAffinity(SessionAffinity.CLIENT_IP).build();
     assertThat(ip(provider.ensure(sticky))).isEqualTo(ip);
     assertThat(cloud.sim.resource(path("targetPools", lb)).path("sessionAffinity").asText()).isEqualTo("CLIENT_IP");
 

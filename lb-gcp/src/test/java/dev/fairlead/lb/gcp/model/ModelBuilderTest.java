@@ -13,6 +13,7 @@ import dev.fairlead.lb.api.IpLiteral;
 import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.Protocol;
 import dev.fairlead.lb.api.ServiceKey;
+import dev.fairlead.lb.api.SessionAffinity;
 import dev.fairlead.lb.api.TrafficPolicy;
 import dev.fairlead.lb.tck.Specs;
 import java.util.List;
@@ -98,7 +99,7 @@ class ModelBuilderTest {
     assertThat(build(spec.withBackends(ModelTestData.NODES.subList(0, 1))).fingerprint()).isEqualTo(fp);
     assertThat(build(SPECS.forService(spec.service()).ports(Specs.port(Protocol.TCP, 81)).build()).fingerprint())
         .isNotEqualTo(fp);
-    assertThat(build(SPECS.forService(spec.service()).annotations(Map.of(ModelBuilder.SESSION_AFFINITY, "ClientIP"))
+    assertThat(build(SPECS.forService(spec.service()).sessionAffinity(SessionAffinity.CLIENT_IP)
         .build()).fingerprint()).isNotEqualTo(fp);
   }
 
@@ -112,7 +113,5 @@ class ModelBuilderTest {
         List.of(), Map.of()))).build())).hasMessageContaining("node bare").hasMessageContaining("gce://");
     assertThatThrownBy(() -> build(SPECS.forNewService().backends(List.of(ModelTestData.node(9, "europe-west1-b"))).build()))
         .hasMessageContaining("outside the load balancers' region us-central1");
-    assertThatThrownBy(() -> build(SPECS.forNewService().annotations(Map.of(ModelBuilder.SESSION_AFFINITY, "Sticky")).build()))
-        .hasMessageContaining(ModelBuilder.SESSION_AFFINITY);
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairlead.lb.api.LoadBalancerSpec;
 import dev.fairlead.lb.api.Protocol;
+import dev.fairlead.lb.api.SessionAffinity;
 import dev.fairlead.lb.api.TrafficPolicy;
 import dev.fairlead.lb.tck.Specs;
 import java.util.HashMap;
@@ -76,7 +77,7 @@ class PlannerTest {
   @Test
   void aNewAffinityRecreatesThePoolBehindTheRuleKeepingTheAddress() {
     LoadBalancerSpec spec = SPECS.newSpec();
-    LbModel after = model(SPECS.forService(spec.service()).annotations(Map.of(ModelBuilder.SESSION_AFFINITY, "ClientIP")).build());
+    LbModel after = model(SPECS.forService(spec.service()).sessionAffinity(SessionAffinity.CLIENT_IP).build());
     assertThat(kinds(Planner.plan(after, complete(model(spec)), TAGS))).containsExactly(Step.WithdrawCheckpoint.class,
         Step.ReserveAddress.class, Step.DeleteRule.class, Step.DeletePool.class, Step.CreatePool.class,
         Step.CreateRule.class, Step.ReleaseAddress.class, Step.WriteFirewall.class);

@@ -116,7 +116,7 @@ class SpeakerRbacIT {
         try (AdvertisementStatusWriter writer =
             new AdvertisementStatusWriter(speakerClient, "node-1", java.time.Clock.systemUTC())) {
           writer.update(true, state.l2Advertisements(),
-              dev.fairlead.lb.baremetal.speaker.election.ClusterModel.pools(state.pools()));
+              ClusterModel.pools(state.pools()));
           await().atMost(Duration.ofSeconds(10)).until(() ->
               client.resources(L2Advertisement.class).withName("broken").get().getStatus() != null);
         }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Assumptions;
  * A small L2 network made of network namespaces: a bridge in the root namespace (host .1 of the
  * subnet, where the mock API server listens), one namespace per node and one client namespace, each
  * joined to the bridge by a veth pair whose inner end is called {@code eth0}. Documentation ranges
- * only: a /28 of 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 not yet used on this host, and a
- * /64 of 2001:db8::/32, so two test runs on one machine do not collide. Every name carries a random
+ * only: a /28 of 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 that overlaps no route of this
+ * host (neither another run's bridge nor the host's own network), and a /64 of 2001:db8::/32, so
+ * two test runs on one machine do not collide and the host's traffic never enters a test bridge. Every name carries a random
  * prefix, and {@link #close()} (also run from a shutdown hook) stops the processes started here and
  * removes everything, so a failed run leaves nothing behind.
  *
@@ -107,17 +108,49 @@ final class Topology implements AutoCloseable {
     }
   }
 
-  /** A /28 whose first address is not configured on this host yet. */
+  /**
+   * A /28 that overlaps no IPv4 route of this host: not another test run's bridge, and not the
+   * host's own network, which may itself be a documentation range (this machine's eth0 and default
+   * gateway are in 192.0.2.0/24: a bridge there would take over the gateway's address and send the
+   * host's traffic, or the lab's, the wrong way).
+   */
   static int freeSlot() {
-    String used = Shell.quiet("ip", "-4", "addr").output();
+    List<long[]> used = hostIpv4Prefixes();
     int start = ThreadLocalRandom.current().nextInt(48);
     for (int i = 0; i < 48; i++) {
       int k = (start + i) % 48;
-      if (!used.contains(" " + block(k) + "." + ((k % 16) * 16 + 1) + "/")) {
+      long first = ipv4(block(k) + "." + (k % 16) * 16);
+      long last = first + 15;
+      if (used.stream().noneMatch(p -> p[0] <= last && first <= p[1])) {
         return k;
       }
     }
-    throw new IllegalStateException("no free documentation /28 on this host");
+    throw new IllegalStateException("no documentation /28 on this host is free of its own routes");
+  }
+
+  /** The host's IPv4 routes, every table, as [first, last] ranges; the default route left out. */
+  private static List<long[]> hostIpv4Prefixes() {
+    List<long[]> prefixes = new ArrayList<>();
+    for (String line : Shell.quiet("ip", "-4", "route", "show", "table", "all").output().split("\n")) {
+      // "192.0.2.0/24 dev eth0 ...", "local 192.0.2.2 dev eth0 table local ...", "default via ..."
+      String[] words = line.strip().replaceFirst("^(local|broadcast|unicast) ", "").split("\\s+");
+      if (!words[0].matches("\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?")) {
+        continue;
+      }
+      String[] parts = words[0].split("/");
+      long size = 1L << (32 - (parts.length == 2 ? Integer.parseInt(parts[1]) : 32));
+      long first = ipv4(parts[0]) & ~(size - 1);
+      prefixes.add(new long[] {first, first + size - 1});
+    }
+    return prefixes;
+  }
+
+  private static long ipv4(String dotted) {
+    long value = 0;
+    for (String octet : dotted.split("\\.")) {
+      value = value << 8 | Integer.parseInt(octet);
+    }
+    return value;
   }
 
   static String block(int k) {
