@@ -95,7 +95,7 @@ class BgpFrrIT {
     lab.cluster.service("web", false, vip, vip6);
 
     await().atMost(AWAIT).untilAsserted(() -> {
-      assertThat(lab.bgpNextHops(vip + "/32")).containsExactly(v4("node1"), v4("node2"));
+      assertThat(lab.bgpNextHops(vip + "/32")).containsExactlyInAnyOrder(v4("node1"), v4("node2"));
       assertThat(lab.kernelNextHops(vip)).containsExactlyInAnyOrder(v4("node1"), v4("node2"));
     });
     List<JsonNode> paths = lab.paths(vip + "/32");
