@@ -7,6 +7,7 @@ import dev.fairlead.lb.baremetal.crd.BGPAdvertisementStatus;
 import dev.fairlead.lb.baremetal.crd.BGPPeer;
 import dev.fairlead.lb.baremetal.crd.BGPPeerStatus;
 import dev.fairlead.lb.baremetal.crd.IPAddressPool;
+import dev.fairlead.lb.baremetal.speaker.ClusterModel;
 import dev.fairlead.lb.baremetal.speaker.EventRecorder;
 import dev.fairlead.lb.baremetal.speaker.bfd.BfdPacket;
 import dev.fairlead.lb.baremetal.speaker.bfd.BfdService;
@@ -14,7 +15,6 @@ import dev.fairlead.lb.baremetal.speaker.bgp.model.AdvertisementConfig;
 import dev.fairlead.lb.baremetal.speaker.bgp.model.BgpPlan;
 import dev.fairlead.lb.baremetal.speaker.bgp.model.Parsed;
 import dev.fairlead.lb.baremetal.speaker.bgp.model.PeerConfig;
-import dev.fairlead.lb.baremetal.speaker.bgp.model.PoolInfo;
 import dev.fairlead.lb.baremetal.speaker.bgp.session.Action;
 import dev.fairlead.lb.baremetal.speaker.bgp.session.Negotiated;
 import dev.fairlead.lb.baremetal.speaker.bgp.session.RouteAttributes;
@@ -267,7 +267,7 @@ public final class BgpSpeaker implements AutoCloseable {
    */
   public static Set<String> bgpPools(Collection<IPAddressPool> pools,
       Collection<BGPAdvertisement> advertisements) {
-    return BgpPlan.bgpPools(PoolInfo.of(pools), advertisements.stream()
+    return BgpPlan.bgpPools(ClusterModel.pools(pools), advertisements.stream()
         .map(AdvertisementConfig::parse).flatMap(p -> p.value().stream()).toList());
   }
 
@@ -302,7 +302,7 @@ public final class BgpSpeaker implements AutoCloseable {
       }
     }
     BgpPlan plan = BgpPlan.of(new BgpPlan.Inputs(node, in.nodeLabels(), in.nodeEligible(), peers,
-        ads, PoolInfo.of(in.pools()), in.services()));
+        ads, ClusterModel.pools(in.pools()), in.services()));
     plan.advertisements().forEach((name, r) -> status.advertisement(name,
         new BGPAdvertisementStatus.Node(r.prefixes(), r.peers().stream().sorted().toList(),
             r.error().orElse(null))));

@@ -1,8 +1,9 @@
 package dev.fairlead.lb.baremetal.speaker.bgp.model;
 
+import dev.fairlead.kube.vocabulary.AddressRange;
 import dev.fairlead.lb.api.Cidr;
 import dev.fairlead.lb.baremetal.speaker.bgp.session.RouteAttributes;
-import dev.fairlead.kube.vocabulary.AddressRange;
+import dev.fairlead.lb.baremetal.speaker.election.PoolInfo;
 import dev.fairlead.lb.baremetal.speaker.election.VipService;
 import java.math.BigInteger;
 import java.net.Inet4Address;

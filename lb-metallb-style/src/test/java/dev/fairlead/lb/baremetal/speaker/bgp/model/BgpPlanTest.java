@@ -2,10 +2,11 @@ package dev.fairlead.lb.baremetal.speaker.bgp.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fairlead.lb.api.Cidr;
-import dev.fairlead.kube.vocabulary.LabelMatcher;
-import dev.fairlead.lb.baremetal.speaker.bgp.session.RouteAttributes;
 import dev.fairlead.kube.vocabulary.AddressRange;
+import dev.fairlead.kube.vocabulary.LabelMatcher;
+import dev.fairlead.lb.api.Cidr;
+import dev.fairlead.lb.baremetal.speaker.bgp.session.RouteAttributes;
+import dev.fairlead.lb.baremetal.speaker.election.PoolInfo;
 import dev.fairlead.lb.baremetal.speaker.election.ServiceRef;
 import dev.fairlead.lb.baremetal.speaker.election.VipService;
 import java.net.InetAddress;
