@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -39,21 +40,25 @@ final class Frr implements AutoCloseable {
     this.namespace = namespace;
     this.dir = dir;
     this.pathspace = net.prefix;
+    // bgpd and bfdd run as user frr: they need a vty directory they own, and they read their
+    // configuration after dropping privileges, so it must not sit under the build directory (a
+    // fresh clone in a mktemp directory is 0700: frr cannot read it and the daemons start empty).
+    Path runtime = Path.of("/run/frr", pathspace);
+    Shell.must("install", "-d", "-o", "frr", "-g", "frr", "-m", "755", "/run/frr", runtime.toString());
+    Map<String, String> configs = Map.of("zebra.conf", zebra, "bgpd.conf", bgpd, "bfdd.conf", bfdd,
+        "vtysh.conf", "");
     try {
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve("zebra.conf"), zebra);
-      Files.writeString(dir.resolve("bgpd.conf"), bgpd);
-      Files.writeString(dir.resolve("bfdd.conf"), bfdd);
-      Files.writeString(dir.resolve("vtysh.conf"), "");
+      for (Map.Entry<String, String> config : configs.entrySet()) {
+        Files.writeString(runtime.resolve(config.getKey()), config.getValue());
+        Files.writeString(dir.resolve(config.getKey()), config.getValue()); // kept with the logs
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // bgpd and bfdd run as user frr and need a vty directory they own.
-    Shell.must("install", "-d", "-o", "frr", "-g", "frr", "-m", "755", "/run/frr",
-        "/run/frr/" + pathspace);
     for (String daemon : List.of("zebra", "bfdd", "bgpd")) {
       daemons.add(net.spawn(namespace, dir.resolve(daemon + ".log"), List.of(DAEMONS + "/" + daemon,
-          "-N", pathspace, "-f", dir.resolve(daemon + ".conf").toString(),
+          "-N", pathspace, "-f", runtime.resolve(daemon + ".conf").toString(),
           "-i", "/run/frr/" + pathspace + "/" + daemon + ".pid")));
       awaitVty(daemon);
     }
