@@ -27,8 +27,13 @@ import java.util.Optional;
 public final class Kubeconfigs {
   /** The service-account token mounted into pods. */
   static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
-  /** How long the start-up reachability check waits for the API server. */
-  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+  /** How long the start-up reachability check waits for a connection to the API server. */
+  static final Duration PROBE_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  /**
+   * How long it waits for the answer once connected: a server that accepted the connection is
+   * there, and a busy one (a loaded node, a control plane under a burst) must not make a pod exit.
+   */
+  static final Duration PROBE_ANSWER_TIMEOUT = Duration.ofSeconds(15);
 
   private Kubeconfigs() {}
 
@@ -132,16 +137,17 @@ public final class Kubeconfigs {
   }
 
   /**
-   * Checks that the API server answers, with a short timeout and no retries, so an unreachable or
-   * misconfigured cluster is one line within seconds. Any HTTP answer except 401 counts.
+   * Checks that the API server answers, with a short connect timeout and no retries, so an
+   * unreachable or misconfigured cluster is one line within seconds; a server that accepted the
+   * connection gets longer to answer. Any HTTP answer except 401 counts.
    *
    * @param config the configuration
    * @throws CliException naming the server and the cause
    */
   public static void requireReachable(Config config) {
     Config probe = new ConfigBuilder(config)
-        .withConnectionTimeout((int) PROBE_TIMEOUT.toMillis())
-        .withRequestTimeout((int) PROBE_TIMEOUT.toMillis())
+        .withConnectionTimeout((int) PROBE_CONNECT_TIMEOUT.toMillis())
+        .withRequestTimeout((int) PROBE_ANSWER_TIMEOUT.toMillis())
         .withRequestRetryBackoffLimit(0)
         .build();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(probe).build()) {
