@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.fairlead.sim.http.QueryString;
 import dev.fairlead.sim.http.RecordedRequest;
 import dev.fairlead.sim.http.RequestRecorder;
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class ArmHttpHandler implements HttpHandler {
   private Answer dispatch(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     String[] seg = segments(exchange.getRequestURI().getRawPath());
-    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    Map<String, String> query = QueryString.parse(exchange.getRequestURI().getRawQuery());
     checkAuthorization(exchange);
     String apiVersion = query.get("api-version");
     if (apiVersion == null) {
@@ -414,17 +415,4 @@ final class ArmHttpHandler implements HttpHandler {
     return parts;
   }
 
-  private static Map<String, String> query(String raw) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (raw == null) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.putIfAbsent(k, v);
-    }
-    return out;
-  }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.fairlead.sim.Simulator;
+import dev.fairlead.sim.http.QueryString;
 import dev.fairlead.sim.http.RecordedRequest;
 import dev.fairlead.sim.http.RequestRecorder;
 import java.io.IOException;
@@ -19,9 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -213,7 +212,7 @@ public final class GcpSimulator implements Simulator {
         }
         List<String> segments = Arrays.stream(path.substring(PREFIX.length()).split("/"))
             .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
-        ComputeApi.Answer answer = api.handle(method, segments, query(exchange.getRequestURI()), requestBody(exchange));
+        ComputeApi.Answer answer = api.handle(method, segments, QueryString.parse(exchange.getRequestURI().getRawQuery()), requestBody(exchange));
         status = answer.status();
         body = answer.body();
       } catch (ComputeError e) {
@@ -275,20 +274,6 @@ public final class GcpSimulator implements Simulator {
     }
   }
 
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> out = new HashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.put(key, value);
-    }
-    return out;
-  }
 
   @Override
   public void close() {

@@ -196,10 +196,9 @@ public final class SpeakerCommand implements Callable<Integer> {
     return Optional.of(secretRef("--membership-secret", membershipSecret, secretNamespace.strip()));
   }
 
-  /** The speaker's own namespace: {@code $POD_NAMESPACE}, else {@code fairlead-system}. */
+  /** The speaker's namespace, found as the controller finds its own; else {@code fairlead-system}. */
   static String podNamespace() {
-    return Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank())
-        .orElse("fairlead-system");
+    return Kubeconfigs.podNamespace().orElse("fairlead-system");
   }
 
   /**
